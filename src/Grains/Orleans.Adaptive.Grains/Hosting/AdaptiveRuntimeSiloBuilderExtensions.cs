@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Adaptive;
+using Orleans.Adaptive.Capacity;
+using Orleans.Adaptive.Diagnostics;
+using Orleans.Adaptive.Hosting;
+using Orleans.Adaptive.Monitoring;
+using Orleans.Adaptive.Placement;
+
+namespace Orleans.Hosting;
+
+/// <summary>Adds Orleans.Adaptive to a silo.</summary>
+public static class AdaptiveRuntimeSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds the Orleans.Adaptive runtime to the silo: work partitions, the silo's node monitor (sampling, bounded
+    /// history, the incoming-call statistics filter), the simulated capacity and the <c>Orleans.Adaptive</c> meter.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Call it on every silo of the cluster. The options are validated when the silo starts, and an invalid value
+    /// stops it with a message naming the option. Calling it again only applies <paramref name="configure"/>.
+    /// </para>
+    /// <para>
+    /// Work partitions keep their state in the grain storage provider named <see cref="AdaptiveStorage.ProviderName"/>,
+    /// which the host registers (memory for a local cluster, Redis or another durable provider in production).
+    /// </para>
+    /// </remarks>
+    public static ISiloBuilder AddAdaptiveRuntime(this ISiloBuilder builder, Action<AdaptiveRuntimeOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddServices(builder);
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the Orleans.Adaptive runtime with options bound from <paramref name="configuration"/> (for instance the
+    /// section <c>Adaptive:Runtime</c>); see <see cref="AddAdaptiveRuntime(ISiloBuilder, Action{AdaptiveRuntimeOptions}?)"/>.
+    /// </summary>
+    public static ISiloBuilder AddAdaptiveRuntime(this ISiloBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        AddServices(builder);
+        builder.Services.Configure<AdaptiveRuntimeOptions>(configuration);
+        return builder;
+    }
+
+    private static void AddServices(ISiloBuilder builder)
+    {
+        var services = builder.Services;
+        if (services.Any(static d => d.ServiceType == typeof(AdaptiveRuntimeMarker)))
+        {
+            return;
+        }
+
+        services.AddSingleton<AdaptiveRuntimeMarker>();
+        services.AddOptions<AdaptiveRuntimeOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdaptiveRuntimeOptions>, AdaptiveRuntimeOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.TryAddSingleton<PartitionLoadRegistry>();
+        services.TryAddSingleton<SimulatedCapacityExecutor>();
+        services.TryAddSingleton<ISiloWorkExecutor>(static sp => sp.GetRequiredService<SimulatedCapacityExecutor>());
+        services.TryAddSingleton<IWorkHandler, NoOpWorkHandler>();
+
+        services.TryAddSingleton<INodeResourceProbe, ProcessResourceProbe>();
+        services.TryAddSingleton<RequestStatistics>();
+        services.TryAddSingleton<OrleansMeterReader>();
+        services.TryAddSingleton<NodeSampler>();
+        services.TryAddSingleton<LatestNodeSample>();
+        services.TryAddSingleton<AdaptiveInstruments>();
+        builder.AddIncomingGrainCallFilter<RequestStatisticsFilter>();
+
+        builder.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, AdaptiveRuntimeStartup>();
+    }
+
+    /// <summary>Marks that the runtime's services were added, so a second call adds nothing twice.</summary>
+    private sealed class AdaptiveRuntimeMarker;
+}

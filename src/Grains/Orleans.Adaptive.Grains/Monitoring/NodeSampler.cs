@@ -1,0 +1,94 @@
+using Orleans.Adaptive.Capacity;
+
+namespace Orleans.Adaptive.Monitoring;
+
+/// <summary>
+/// Reads a silo's counters and turns each reading, against the previous one, into a <see cref="NodeSample"/>.
+/// </summary>
+/// <remarks>
+/// A silo-wide singleton: it survives node-monitor reactivation, so rates stay continuous. Readings that throw are
+/// recorded as missing, and the sample is still produced.
+/// </remarks>
+internal sealed class NodeSampler
+{
+    private readonly Lock _lock = new();
+    private readonly INodeResourceProbe _resources;
+    private readonly RequestStatistics _requests;
+    private readonly OrleansMeterReader _orleans;
+    private readonly SimulatedCapacityExecutor _executor;
+    private readonly PartitionLoadRegistry _partitions;
+    private readonly TimeProvider _time;
+    private NodeCounters _previous;
+    private IReadOnlyList<PartitionLoad> _latestPartitionLoads = [];
+
+    public NodeSampler(
+        INodeResourceProbe resources,
+        RequestStatistics requests,
+        OrleansMeterReader orleans,
+        SimulatedCapacityExecutor executor,
+        PartitionLoadRegistry partitions,
+        TimeProvider time)
+    {
+        _resources = resources;
+        _requests = requests;
+        _orleans = orleans;
+        _executor = executor;
+        _partitions = partitions;
+        _time = time;
+        _previous = ReadCounters(previous: null);
+    }
+
+    public IReadOnlyList<PartitionLoad> LatestPartitionLoads
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _latestPartitionLoads;
+            }
+        }
+    }
+
+    public NodeSample TakeSample(string silo, long sequence)
+    {
+        lock (_lock)
+        {
+            var current = ReadCounters(_previous);
+            var sample = NodeSampleCalculator.Calculate(silo, sequence, _previous, current, _time.TimestampFrequency);
+            _latestPartitionLoads = NodeSampleCalculator.PartitionLoads(_previous, current, _time.TimestampFrequency);
+            _previous = current;
+            return sample;
+        }
+    }
+
+    private NodeCounters ReadCounters(NodeCounters? previous)
+    {
+        return new NodeCounters
+        {
+            Timestamp = _time.GetTimestamp(),
+            WallClock = _time.GetUtcNow(),
+            Resources = Try(_resources.Read, default),
+            GcCollections = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2),
+            GcPause = GC.GetTotalPauseDuration(),
+            ThreadPoolQueueLength = ThreadPool.PendingWorkItemCount,
+            ThreadPoolThreads = ThreadPool.ThreadCount,
+            Requests = _requests.Read(),
+            Orleans = Try(_orleans.Read, new OrleansCounters(previous?.Orleans.MessagesSent ?? 0, previous?.Orleans.MessagesReceived ?? 0, null)),
+            Executor = _executor.ReadCounters(),
+            PartitionsTracked = _partitions.TrackedCount,
+            Partitions = _partitions.ReadTotals(previous?.Partitions),
+        };
+    }
+
+    private static T Try<T>(Func<T> read, T missing)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return missing;
+        }
+    }
+}

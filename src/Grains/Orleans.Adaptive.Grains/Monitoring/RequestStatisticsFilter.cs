@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Orleans.Adaptive.Monitoring;
+
+/// <summary>
+/// Measures every application grain call this silo serves: latency from dispatch to completion, and whether it
+/// threw. Orleans' own grains (management, membership) and Orleans.Adaptive's infrastructure grains are left out,
+/// so the figures describe the workload and not the monitoring of it.
+/// </summary>
+/// <remarks>
+/// Time a call spends queued in a grain's inbox before it is dispatched is not included; work partitions queue
+/// inside the call (at the silo's capacity), so for them the figure is the full service latency.
+/// </remarks>
+internal sealed class RequestStatisticsFilter(RequestStatistics statistics) : IIncomingGrainCallFilter
+{
+    private static readonly ConcurrentDictionary<Type, bool> IsWorkloadByType = new();
+
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (!IsWorkload(context.Grain))
+        {
+            await context.Invoke();
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var failed = true;
+        try
+        {
+            await context.Invoke();
+            failed = false;
+        }
+        finally
+        {
+            statistics.Record(Stopwatch.GetElapsedTime(started), failed);
+        }
+    }
+
+    internal static bool IsWorkload(object? grain)
+        => grain is not null && IsWorkloadByType.GetOrAdd(grain.GetType(), static type => IsWorkloadType(type));
+
+    private static bool IsWorkloadType(Type type)
+    {
+        if (typeof(IAdaptiveInfrastructureGrain).IsAssignableFrom(type))
+        {
+            return false;
+        }
+
+        // Orleans' own grains (ManagementGrain and friends) live in assemblies named Orleans.*; user code does not.
+        var assembly = type.Assembly.GetName().Name ?? string.Empty;
+        return !assembly.StartsWith("Orleans.", StringComparison.Ordinal) || assembly.StartsWith("Orleans.Adaptive", StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Marks grains that are part of Orleans.Adaptive's own machinery, not of the workload.</summary>
+internal interface IAdaptiveInfrastructureGrain;
