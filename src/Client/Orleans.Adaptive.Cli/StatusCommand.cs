@@ -1,0 +1,159 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Orleans.Adaptive.Client;
+using Orleans.Adaptive.CommandLine;
+using Spectre.Console;
+
+namespace Orleans.Adaptive.Cli;
+
+/// <summary>`adaptive status`: the cluster's silos, their state, latest metrics and partition counts.</summary>
+internal static class StatusCommand
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("status", "Show the cluster's silos: membership state, latest node-monitor sample, partition counts.");
+        var json = new Option<bool>("--json") { Description = "Print JSON (schema in the README) instead of a table." };
+        var all = new Option<bool>("--all") { Description = "Also list silos that died more than an hour ago." };
+        var connection = new ConnectionOptions();
+        command.Options.Add(json);
+        command.Options.Add(all);
+        connection.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var errors = new List<string>();
+            var cluster = connection.Read(parse, errors);
+            if (cluster is null)
+            {
+                return CommandLineRunner.Fail(ExitCodes.InvalidInput, errors);
+            }
+
+            ClusterConnection connected;
+            try
+            {
+                connected = await ClusterConnection.ConnectAsync(cluster, cancellationToken: cancellationToken);
+            }
+            catch (ClusterConnectionException exception)
+            {
+                return CommandLineRunner.Fail(ExitCodes.Unreachable, exception.Message);
+            }
+
+            await using (connected)
+            {
+                ClusterStatus status;
+                try
+                {
+                    status = await connected.Adaptive.Status.ReadAsync(parse.GetValue(all), cancellationToken);
+                }
+                catch (Exception exception) when (exception is TimeoutException or OrleansException)
+                {
+                    return CommandLineRunner.Fail(ExitCodes.Failed, $"connected to {cluster.Describe()}, but reading its membership failed: {exception.Message}");
+                }
+
+                if (parse.GetValue(json))
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(StatusDocument.From(cluster, status), Json));
+                }
+                else
+                {
+                    Print(cluster, status);
+                }
+
+                return ExitCodes.Success;
+            }
+        });
+        return command;
+    }
+
+    private static void Print(AdaptiveClusterOptions cluster, ClusterStatus status)
+    {
+        var active = status.ActiveSilos.Count();
+        var partitions = status.ActiveSilos.Sum(static s => s.Latest?.PartitionCount ?? 0);
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(cluster.Describe())}[/]: {active} active silo{(active == 1 ? string.Empty : "s")}, {partitions:0} partitions.");
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var column in new[] { "Silo", "Name", "Status", "CPU %", "Mem MB", "Req/s", "p99 ms", "Errors", "Util", "Queue", "Partitions", "Sampled" })
+        {
+            table.AddColumn(column);
+        }
+
+        foreach (var silo in status.Silos)
+        {
+            var s = silo.Latest;
+            var state = silo.Status switch
+            {
+                "Active" when silo.Error is null => "[green]Active[/]",
+                "Active" => "[yellow]Active (no answer)[/]",
+                "Dead" => "[red]Dead[/]",
+                _ => Markup.Escape(silo.Status),
+            };
+            table.AddRow(
+                Markup.Escape(silo.Address),
+                Markup.Escape(silo.Name),
+                state,
+                Format(s?.CpuPercent, "0"),
+                Format(s?.MemoryUsedMb, "0"),
+                Format(s?.RequestsPerSecond, "0.#"),
+                Format(s?.LatencyP99Ms, "0.0"),
+                Format(s?.ErrorRate, "P1"),
+                Format(s?.Utilization, "P0"),
+                Format(s?.QueueLength, "0"),
+                Format(s?.PartitionCount, "0"),
+                s is null ? "-" : Age(status.CollectedAt - s.Timestamp));
+        }
+
+        AnsiConsole.Write(table);
+        foreach (var silo in status.Silos.Where(static s => s.Error is not null))
+        {
+            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(silo.Name)}:[/] {Markup.Escape(silo.Error!)}");
+        }
+
+        if (status.HiddenDeadSilos > 0)
+        {
+            AnsiConsole.MarkupLine($"[grey]{status.HiddenDeadSilos} silo(s) that died more than an hour ago are hidden; --all shows them.[/]");
+        }
+    }
+
+    private static string Format(double? value, string format)
+        => value is { } v ? Markup.Escape(v.ToString(format, CultureInfo.InvariantCulture)) : "-";
+
+    private static string Age(TimeSpan age)
+        => age.TotalSeconds < 90 ? string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, age.TotalSeconds):0}s ago") : string.Create(CultureInfo.InvariantCulture, $"{age.TotalMinutes:0}m ago");
+}
+
+/// <summary>The JSON of `adaptive status --json` (schema version 1, documented in the README).</summary>
+internal sealed record StatusDocument(
+    int SchemaVersion,
+    DateTimeOffset CollectedAt,
+    StatusCluster Cluster,
+    StatusSummary Summary,
+    IReadOnlyList<SiloStatusEntry> Silos,
+    int HiddenDeadSilos)
+{
+    public static StatusDocument From(AdaptiveClusterOptions cluster, ClusterStatus status)
+    {
+        var active = status.ActiveSilos.ToList();
+        return new StatusDocument(
+            1,
+            status.CollectedAt,
+            new StatusCluster(cluster.ClusterId, cluster.ServiceId, cluster.Clustering.ToString().ToLowerInvariant()),
+            new StatusSummary(
+                active.Count,
+                status.Silos.Count(static s => s.Status == "Dead"),
+                active.Count(static s => s.Error is not null),
+                active.Sum(static s => s.Latest?.PartitionCount ?? 0)),
+            status.Silos,
+            status.HiddenDeadSilos);
+    }
+}
+
+internal sealed record StatusCluster(string ClusterId, string ServiceId, string Clustering);
+
+internal sealed record StatusSummary(int Active, int Dead, int Unreachable, double Partitions);
