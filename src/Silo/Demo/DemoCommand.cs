@@ -1,0 +1,312 @@
+using System.CommandLine;
+using System.Globalization;
+using Orleans.Adaptive.Client;
+using Orleans.Adaptive.Client.Workload;
+using Orleans.Adaptive.CommandLine;
+using Orleans.Adaptive.Learning.Data;
+using Spectre.Console;
+
+namespace Orleans.Adaptive.Silo.Demo;
+
+/// <summary>
+/// The default command: a local multi-silo cluster, a workload replayed from a real trace, and a live view.
+/// </summary>
+internal static class DemoCommand
+{
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PlainLineInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(3);
+
+    public static void Configure(RootCommand root)
+    {
+        var silos = Add(root, new Option<int>("--silos") { Description = "Silos to start in this process.", DefaultValueFactory = _ => 3 });
+        var capacities = Add(root, new Option<string?>("--capacities") { Description = "Capacity of each silo in work units per second, comma-separated, or one value for all (default 400,400,250)." });
+        var duration = Add(root, new Option<string?>("--duration") { Description = "Stop after this long (seconds, or 90s, 5m); default: run until Ctrl+C." });
+        var report = Add(root, new Option<string?>("--report") { Description = "Write a JSON report of the run to this file (schema in the README)." });
+        var trace = Add(root, new Option<string?>("--trace") { Description = "CSV trace to replay (timestamp + value columns, like ../shared/data/traces); default: the shipped NASA excerpt." });
+        var traceColumn = Add(root, new Option<string?>("--trace-column") { Description = "Column of the trace holding the load (default: the first column after the timestamp)." });
+        var step = Add(root, new Option<string?>("--step") { Description = "Wall-clock time each trace row lasts (default 250ms)." });
+        var load = Add(root, new Option<double>("--load") { Description = "Mean offered load as a fraction of total capacity.", DefaultValueFactory = _ => 0.45 });
+        var partitions = Add(root, new Option<int>("--partitions") { Description = "Work partitions the load is spread over.", DefaultValueFactory = _ => 48 });
+        var skew = Add(root, new Option<double>("--skew") { Description = "Zipf skew of load across partitions (0 = uniform).", DefaultValueFactory = _ => 0.8 });
+        var itemCost = Add(root, new Option<double>("--item-cost") { Description = "Work units per item.", DefaultValueFactory = _ => 1.0 });
+        var sampleInterval = Add(root, new Option<string?>("--sample-interval") { Description = "Node-monitor sampling interval (default 1s)." });
+        var seed = Add(root, new Option<int>("--seed") { Description = "Seed of the workload's random draws.", DefaultValueFactory = _ => 1 });
+        var siloPort = Add(root, new Option<int?>("--silo-port") { Description = "Silo port of the first silo (default 11111, or free ports if taken)." });
+        var gatewayPort = Add(root, new Option<int?>("--gateway-port") { Description = "Gateway port of the first silo (default 30000, or free ports if taken)." });
+        var clusterId = Add(root, new Option<string?>("--cluster-id") { Description = "Cluster id (default local)." });
+        var plain = Add(root, new Option<bool>("--plain") { Description = "Print a line every 5 seconds instead of the live view (the default when output is redirected)." });
+
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            var errors = new List<string>();
+            var settings = new DemoSettings
+            {
+                Silos = parse.GetValue(silos),
+                Capacities = ParseCapacities(parse.GetValue(capacities), parse.GetValue(silos), errors),
+                Duration = ParseDuration(parse.GetValue(duration), "--duration", null, errors),
+                ReportPath = parse.GetValue(report),
+                TracePath = parse.GetValue(trace),
+                TraceColumn = parse.GetValue(traceColumn),
+                Step = ParseDuration(parse.GetValue(step), "--step", TimeSpan.FromMilliseconds(250), errors) ?? TimeSpan.FromMilliseconds(250),
+                Load = parse.GetValue(load),
+                Partitions = parse.GetValue(partitions),
+                Skew = parse.GetValue(skew),
+                ItemCost = parse.GetValue(itemCost),
+                SampleInterval = ParseDuration(parse.GetValue(sampleInterval), "--sample-interval", TimeSpan.FromSeconds(1), errors) ?? TimeSpan.FromSeconds(1),
+                Seed = parse.GetValue(seed),
+                SiloPort = parse.GetValue(siloPort),
+                GatewayPort = parse.GetValue(gatewayPort),
+                ClusterId = parse.GetValue(clusterId) ?? AdaptiveClusterOptions.DefaultClusterId,
+                Plain = parse.GetValue(plain) || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive,
+            };
+            errors.AddRange(settings.Validate());
+            if (errors.Count > 0)
+            {
+                return CommandLineRunner.Fail(ExitCodes.InvalidInput, errors);
+            }
+
+            return await RunAsync(settings, cancellationToken);
+        });
+    }
+
+    private static async Task<int> RunAsync(DemoSettings settings, CancellationToken cancellationToken)
+    {
+        TimeSeries series;
+        try
+        {
+            series = LoadTrace(settings);
+        }
+        catch (Exception exception) when (exception is TimeSeriesFormatException or FileNotFoundException or IOException or UnauthorizedAccessException)
+        {
+            return CommandLineRunner.Fail(ExitCodes.InvalidInput, $"--trace: {exception.Message}");
+        }
+
+        TraceReplay replay;
+        try
+        {
+            replay = new TraceReplay(series, settings.Step, settings.Load * settings.TotalCapacity / settings.ItemCost);
+        }
+        catch (ArgumentException exception)
+        {
+            return CommandLineRunner.Fail(ExitCodes.InvalidInput, $"--trace: {exception.Message}");
+        }
+
+        var ports = DemoPorts.Choose(settings, out var portError);
+        if (portError is not null)
+        {
+            return CommandLineRunner.Fail(ExitCodes.InvalidInput, portError);
+        }
+
+        var log = new DemoLogSink();
+        Console.Error.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Starting {settings.Silos} silos (capacities {string.Join(", ", settings.Capacities)} work units/s; gateways on ports {string.Join(", ", ports.GatewayPorts)}{(ports.UsedFallback ? ", because the default ports are taken" : string.Empty)})…"));
+
+        DemoCluster cluster;
+        try
+        {
+            cluster = await DemoCluster.StartAsync(settings, ports, log, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception exception)
+        {
+            return CommandLineRunner.Fail(ExitCodes.Failed, $"the local cluster failed to start: {exception.GetType().Name}: {FirstLine(exception.Message)}");
+        }
+
+        await using (cluster)
+        {
+            ClusterConnection connection;
+            try
+            {
+                connection = await ClusterConnection.ConnectAsync(cluster.ClientOptions, cancellationToken: cancellationToken);
+            }
+            catch (ClusterConnectionException exception)
+            {
+                return CommandLineRunner.Fail(ExitCodes.Failed, exception.Message);
+            }
+
+            await using (connection)
+            {
+                return await RunWorkloadAsync(settings, cluster, connection, replay, ports, log, cancellationToken);
+            }
+        }
+    }
+
+    private static async Task<int> RunWorkloadAsync(
+        DemoSettings settings,
+        DemoCluster cluster,
+        ClusterConnection connection,
+        TraceReplay replay,
+        DemoPorts ports,
+        DemoLogSink log,
+        CancellationToken cancellationToken)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var recorder = new DemoRecorder(connection.Client, cluster.Silos, startedAt);
+        var partitionIds = Enumerable.Range(0, settings.Partitions).Select(static i => $"p{i:00}").ToList();
+        var driver = new WorkloadDriver(
+            connection.Adaptive.CreateProducer(),
+            replay,
+            new WorkloadDriverOptions { PartitionIds = partitionIds, Skew = settings.Skew, ItemCost = settings.ItemCost, Seed = settings.Seed });
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (settings.Duration is { } duration)
+        {
+            stop.CancelAfter(duration);
+        }
+
+        var cliHint = ports.GatewayPorts[0] == AdaptiveClusterOptions.DefaultGatewayPort && settings.ClusterId == AdaptiveClusterOptions.DefaultClusterId
+            ? "dotnet run --project src/Client/Orleans.Adaptive.Cli -- status"
+            : $"dotnet run --project src/Client/Orleans.Adaptive.Cli -- status --gateway-port {ports.GatewayPorts[0]} --cluster-id {settings.ClusterId}";
+        var driving = driver.RunAsync(TimeSpan.FromSeconds(5), stop.Token);
+
+        async Task<DemoFrame> NextFrameAsync()
+        {
+            ClusterStatus? status = null;
+            string? statusError = null;
+            try
+            {
+                status = await connection.Adaptive.Status.ReadAsync(cancellationToken: CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is TimeoutException or OrleansException)
+            {
+                statusError = FirstLine(exception.Message);
+            }
+
+            await recorder.CollectAsync(QueryTimeout, CancellationToken.None);
+            return new DemoFrame(driver.Elapsed, settings.Duration, replay, driver.ReadStatistics(), status, statusError, cluster.Silos, log.Recent(3), cliHint);
+        }
+
+        if (settings.Plain)
+        {
+            var lastLine = DateTimeOffset.MinValue;
+            while (!stop.IsCancellationRequested)
+            {
+                var frame = await NextFrameAsync();
+                if (DateTimeOffset.UtcNow - lastLine >= PlainLineInterval)
+                {
+                    Console.WriteLine(DemoView.Line(frame));
+                    lastLine = DateTimeOffset.UtcNow;
+                }
+
+                await DelayQuietly(RefreshInterval, stop.Token);
+            }
+        }
+        else
+        {
+            var first = await NextFrameAsync();
+            await AnsiConsole.Live(DemoView.Render(first)).AutoClear(false).StartAsync(async context =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await DelayQuietly(RefreshInterval, stop.Token);
+                    context.UpdateTarget(DemoView.Render(await NextFrameAsync()));
+                    context.Refresh();
+                }
+            });
+        }
+
+        Console.Error.WriteLine("Stopping: draining work in flight…");
+        await driving;
+        var endedAt = DateTimeOffset.UtcNow;
+        await recorder.CollectAsync(QueryTimeout, CancellationToken.None);
+        await recorder.CollectPartitionsAsync(QueryTimeout, CancellationToken.None);
+        var statistics = driver.ReadStatistics();
+
+        if (settings.ReportPath is { } path)
+        {
+            var document = DemoReport.Build(settings, recorder, driver, endedAt);
+            await DemoReport.WriteAsync(path, document, CancellationToken.None);
+            Console.Error.WriteLine($"Report written to {Path.GetFullPath(path)} ({document.Silos.Sum(static s => s.Samples.Count)} samples from {document.Silos.Count} silos).");
+        }
+
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Done after {driver.Elapsed.TotalSeconds:0.0} s: {statistics.Submitted} items submitted, {statistics.Applied} applied, {statistics.Duplicates} duplicates, {statistics.Rejected} rejected, {statistics.Unknown} unknown, {statistics.Failed} failed, {statistics.Shed} shed, {statistics.InFlight} still in flight."));
+        return cancellationToken.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Success;
+    }
+
+    private static TimeSeries LoadTrace(DemoSettings settings)
+    {
+        if (settings.TracePath is { } path)
+        {
+            return TimeSeriesCsv.Read(path, settings.TraceColumn);
+        }
+
+        const string Resource = "Orleans.Adaptive.Silo.Demo.Traces.nasa_http_1995_excerpt.csv";
+        using var stream = typeof(DemoCommand).Assembly.GetManifestResourceStream(Resource)
+            ?? throw new FileNotFoundException($"The shipped trace {Resource} is missing from the build.");
+        using var reader = new StreamReader(stream);
+        return TimeSeriesCsv.Read(reader, "nasa_http_1995_excerpt.csv (shipped)", "nasa_http_1995_excerpt", settings.TraceColumn);
+    }
+
+    private static IReadOnlyList<double> ParseCapacities(string? text, int silos, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return silos == DemoSettings.DefaultCapacities.Length
+                ? DemoSettings.DefaultCapacities
+                : Enumerable.Range(0, silos).Select(i => DemoSettings.DefaultCapacities[Math.Min(i, DemoSettings.DefaultCapacities.Length - 2)]).ToArray();
+        }
+
+        var values = new List<double>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                values.Add(value);
+            }
+            else
+            {
+                errors.Add($"--capacities: '{part}' is not a number.");
+            }
+        }
+
+        return values.Count == 1 && silos > 1 ? Enumerable.Repeat(values[0], silos).ToArray() : values;
+    }
+
+    private static TimeSpan? ParseDuration(string? text, string flag, TimeSpan? fallback, List<string> errors)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (DurationParser.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{flag}: '{text}' is not a duration (write for example 30, 30s, 500ms or 2m).");
+        return fallback;
+    }
+
+    private static T Add<T>(RootCommand root, T option)
+        where T : Option
+    {
+        root.Options.Add(option);
+        return option;
+    }
+
+    private static async Task DelayQuietly(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOfAny(['\r', '\n']);
+        return end < 0 ? message : message[..end];
+    }
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Orleans.Adaptive.Client;
+using Orleans.Adaptive.Client.Workload;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Orleans.Adaptive.Silo.Demo;
+
+/// <summary>What the view shows at one refresh.</summary>
+internal sealed record DemoFrame(
+    TimeSpan Elapsed,
+    TimeSpan? Duration,
+    TraceReplay Replay,
+    WorkloadStatistics Workload,
+    ClusterStatus? Status,
+    string? StatusError,
+    IReadOnlyList<DemoSilo> Silos,
+    IReadOnlyList<DemoLogEntry> Events,
+    string CliHint);
+
+/// <summary>Renders the demo: a live table per silo when the console is interactive, a line every few seconds otherwise.</summary>
+internal static class DemoView
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static IRenderable Render(DemoFrame frame)
+    {
+        var header = new Markup(
+            $"[bold]Orleans.Adaptive[/] local demo   [grey]elapsed[/] {Clock(frame.Elapsed)}{(frame.Duration is { } d ? $" / {Clock(d)}" : string.Empty)}   " +
+            $"[grey]trace[/] {Markup.Escape(frame.Replay.Name)} @ {TraceTime(frame)}");
+        var w = frame.Workload;
+        var workload = new Markup(
+            $"[grey]offered[/] {w.OfferedItemsPerSecond:0} items/s [grey](mean {frame.Replay.MeanItemsPerSecond:0}, peak {frame.Replay.PeakItemsPerSecond:0})[/]   " +
+            $"[green]applied {w.Applied:N0}[/]   duplicates {w.Duplicates:N0}   " +
+            $"{Colour(w.NotAcknowledged > 0, "red", $"not acknowledged {w.NotAcknowledged:N0}")}   shed {w.Shed:N0}   in flight {w.InFlight:N0}   " +
+            $"[grey]client p99[/] {Ms(w.Latency.PercentileMs(0.99))}");
+
+        var table = new Table().Border(TableBorder.Rounded).Expand();
+        table.AddColumn("Silo");
+        table.AddColumn("Status");
+        table.AddColumn(new TableColumn("Capacity").RightAligned());
+        table.AddColumn("Load (work units/s) vs capacity");
+        table.AddColumn(new TableColumn("Util").RightAligned());
+        table.AddColumn(new TableColumn("Queue").RightAligned());
+        table.AddColumn(new TableColumn("p99 ms").RightAligned());
+        table.AddColumn(new TableColumn("Req/s").RightAligned());
+        table.AddColumn(new TableColumn("Errors").RightAligned());
+        table.AddColumn(new TableColumn("Partitions").RightAligned());
+        table.AddColumn(new TableColumn("CPU %").RightAligned());
+        table.AddColumn(new TableColumn("Mem MB").RightAligned());
+
+        foreach (var silo in frame.Silos)
+        {
+            var entry = frame.Status?.Silos.FirstOrDefault(e => e.Address == silo.Address);
+            var sample = entry?.Latest;
+            var status = entry is null ? "[grey]?[/]" : entry.Status == "Active" && entry.Error is null ? "[green]Active[/]" : $"[red]{Markup.Escape(entry.Status)}{(entry.Error is null ? string.Empty : " (no answer)")}[/]";
+            var utilization = sample?.Utilization;
+            table.AddRow(
+                new Markup(Markup.Escape(silo.Name)),
+                new Markup(status),
+                new Markup(silo.Capacity.ToString("0", Invariant)),
+                LoadBar(sample?.WorkUnitsPerSecond, silo.Capacity),
+                new Markup(utilization is { } u ? Colour(u >= 0.9, "red", Colour(u >= 0.7, "yellow", $"{u:P0}")) : "-"),
+                new Markup(Number(sample?.QueueLength, "0")),
+                new Markup(Ms(sample?.LatencyP99Ms)),
+                new Markup(Number(sample?.RequestsPerSecond, "0")),
+                new Markup(sample?.ErrorRate is { } e ? Colour(e > 0, "red", $"{e:P1}") : "-"),
+                new Markup(Number(sample?.PartitionCount, "0")),
+                new Markup(Number(sample?.CpuPercent, "0")),
+                new Markup(Number(sample?.MemoryUsedMb, "0")));
+        }
+
+        var rows = new List<IRenderable> { header, workload, table };
+        if (frame.StatusError is not null)
+        {
+            rows.Add(new Markup($"[red]status unavailable:[/] {Markup.Escape(frame.StatusError)}"));
+        }
+
+        if (frame.Events.Count > 0)
+        {
+            rows.Add(new Markup("[grey]recent warnings:[/]"));
+            foreach (var entry in frame.Events)
+            {
+                var colour = entry.Level >= LogLevel.Error ? "red" : "yellow";
+                rows.Add(new Markup($"  [{colour}]{entry.Time.ToLocalTime():HH:mm:ss}[/] {Markup.Escape(Truncate(entry.Message, 160))}"));
+            }
+        }
+
+        rows.Add(new Markup(
+            "[grey]Utilisation is of each silo's simulated capacity (silos share this machine's CPU). Prediction, placement, " +
+            "detection and migration columns arrive with the supervisor.[/]"));
+        rows.Add(new Markup($"[grey]Ctrl+C stops (the report is still written). In another terminal:[/] {Markup.Escape(frame.CliHint)}"));
+        return new Rows(rows);
+    }
+
+    /// <summary>One line for plain (non-interactive) output.</summary>
+    public static string Line(DemoFrame frame)
+    {
+        var w = frame.Workload;
+        var silos = string.Join("  ", frame.Silos.Select(silo =>
+        {
+            var sample = frame.Status?.Silos.FirstOrDefault(e => e.Address == silo.Address)?.Latest;
+            return string.Create(Invariant, $"{silo.Name} {Number(sample?.WorkUnitsPerSecond, "0")}/{silo.Capacity:0} u/s util {Percent(sample?.Utilization)} p99 {Ms(sample?.LatencyP99Ms)}ms parts {Number(sample?.PartitionCount, "0")}");
+        }));
+        return string.Create(
+            Invariant,
+            $"[{Clock(frame.Elapsed)}] trace {TraceTime(frame)} offered {w.OfferedItemsPerSecond:0}/s applied {w.Applied} dup {w.Duplicates} unacked {w.NotAcknowledged} shed {w.Shed} | {silos}");
+    }
+
+    private static Markup LoadBar(double? load, double capacity)
+    {
+        if (load is not { } value || capacity <= 0)
+        {
+            return new Markup("-");
+        }
+
+        const int Width = 20;
+        var filled = (int)Math.Round(Math.Clamp(value / capacity, 0, 1) * Width);
+        var colour = value / capacity >= 0.9 ? "red" : value / capacity >= 0.7 ? "yellow" : "green";
+        return new Markup($"{value,5:0} [{colour}]{new string('█', filled)}[/][grey]{new string('░', Width - filled)}[/]");
+    }
+
+    private static string TraceTime(DemoFrame frame)
+    {
+        var time = frame.Replay.TraceTimeAt(frame.Elapsed);
+        var row = frame.Replay.RowAt(frame.Elapsed);
+        return time is { } t ? string.Create(Invariant, $"{t:yyyy-MM-dd HH:mm} (row {row})") : string.Create(Invariant, $"row {row}");
+    }
+
+    private static string Clock(TimeSpan value) => value.TotalHours >= 1 ? value.ToString(@"h\:mm\:ss", Invariant) : value.ToString(@"mm\:ss", Invariant);
+
+    private static string Ms(double? value) => value is { } v ? v.ToString(v < 10 ? "0.0" : "0", Invariant) : "-";
+
+    private static string Number(double? value, string format) => value is { } v ? v.ToString(format, Invariant) : "-";
+
+    private static string Percent(double? value) => value is { } v ? v.ToString("P0", Invariant) : "-";
+
+    private static string Colour(bool condition, string colour, string text) => condition ? $"[{colour}]{text}[/]" : text;
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using Orleans.Adaptive.Client;
+
+namespace Orleans.Adaptive.Silo.Hosting;
+
+/// <summary>Where a silo keeps grain state.</summary>
+internal enum StorageMode
+{
+    /// <summary>In the cluster's memory: lost when the silo holding it stops. For local clusters.</summary>
+    Memory,
+
+    /// <summary>In Redis: durable across silo loss and restarts.</summary>
+    Redis,
+}
+
+/// <summary>Which exporter `serve` sends metrics to.</summary>
+internal enum TelemetryExporter
+{
+    None,
+    Console,
+    Otlp,
+}
+
+/// <summary>Everything needed to build one silo host.</summary>
+internal sealed record SiloSettings
+{
+    public required string Name { get; init; }
+
+    public required AdaptiveClusterOptions Cluster { get; init; }
+
+    public int SiloPort { get; init; } = AdaptiveClusterOptions.DefaultSiloPort;
+
+    public int GatewayPort { get; init; } = AdaptiveClusterOptions.DefaultGatewayPort;
+
+    /// <summary>The address other silos and clients use; null lets Orleans pick this machine's address.</summary>
+    public IPAddress? AdvertisedAddress { get; init; }
+
+    /// <summary>Bind to every interface rather than only the advertised address (containers, NAT).</summary>
+    public bool ListenOnAnyAddress { get; init; }
+
+    /// <summary>Silo-to-silo port of the primary silo, for localhost clustering.</summary>
+    public int PrimarySiloPort { get; init; } = AdaptiveClusterOptions.DefaultSiloPort;
+
+    public StorageMode Storage { get; init; } = StorageMode.Memory;
+
+    /// <summary>Redis for grain storage; defaults to the clustering Redis.</summary>
+    public string? RedisStorageConnectionString { get; init; }
+
+    public AdaptiveRuntimeOptions Runtime { get; init; } = new();
+
+    public TelemetryExporter Telemetry { get; init; } = TelemetryExporter.None;
+
+    public Uri? OtlpEndpoint { get; init; }
+
+    public TimeSpan TelemetryExportInterval { get; init; } = TimeSpan.FromSeconds(10);
+}
