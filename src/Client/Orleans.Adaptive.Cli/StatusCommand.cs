@@ -77,11 +77,22 @@ internal static class StatusCommand
     {
         var active = status.ActiveSilos.Count();
         var partitions = status.ActiveSilos.Sum(static s => s.Latest?.PartitionCount ?? 0);
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(cluster.Describe())}[/]: {active} active silo{(active == 1 ? string.Empty : "s")}, {partitions:0} partitions.");
-        var table = new Table().Border(TableBorder.Rounded);
-        foreach (var column in new[] { "Silo", "Name", "Status", "CPU %", "Mem MB", "Req/s", "p99 ms", "Errors", "Util", "Queue", "Partitions", "Sampled" })
+        AnsiConsole.MarkupLine($"[bold]{active} active silo{(active == 1 ? string.Empty : "s")}, {partitions:0} partitions[/] in {Markup.Escape(cluster.Describe())}");
+        if (Console.IsOutputRedirected)
         {
-            table.AddColumn(column);
+            // Piped into a file or another program: no terminal width to respect, so never wrap rows.
+            AnsiConsole.Profile.Width = 200;
+        }
+
+        // A narrow terminal drops the endpoint column rather than wrap every row (--json always has it).
+        var showEndpoint = AnsiConsole.Profile.Width >= 100;
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var column in new[] { "Silo", "Endpoint", "Status", "CPU%", "MemMB", "Req/s", "p99ms", "Err", "Util", "Queue", "Parts", "Age" })
+        {
+            if (column != "Endpoint" || showEndpoint)
+            {
+                table.AddColumn(new TableColumn(column) { NoWrap = true, Padding = new Padding(0, 0, 1, 0) });
+            }
         }
 
         foreach (var silo in status.Silos)
@@ -90,23 +101,31 @@ internal static class StatusCommand
             var state = silo.Status switch
             {
                 "Active" when silo.Error is null => "[green]Active[/]",
-                "Active" => "[yellow]Active (no answer)[/]",
+                "Active" => "[yellow]Unanswered[/]",
                 "Dead" => "[red]Dead[/]",
                 _ => Markup.Escape(silo.Status),
             };
-            table.AddRow(
-                Markup.Escape(silo.Address),
+            var cells = new List<string>
+            {
                 Markup.Escape(silo.Name),
+                Markup.Escape(Endpoint(silo.Address)),
                 state,
                 Format(s?.CpuPercent, "0"),
                 Format(s?.MemoryUsedMb, "0"),
-                Format(s?.RequestsPerSecond, "0.#"),
+                Format(s?.RequestsPerSecond, "0"),
                 Format(s?.LatencyP99Ms, "0.0"),
-                Format(s?.ErrorRate, "P1"),
-                Format(s?.Utilization, "P0"),
+                Format(s?.ErrorRate, "0%"),
+                Format(s?.Utilization, "0%"),
                 Format(s?.QueueLength, "0"),
                 Format(s?.PartitionCount, "0"),
-                s is null ? "-" : Age(status.CollectedAt - s.Timestamp));
+                s is null ? "-" : Age(status.CollectedAt - s.Timestamp),
+            };
+            if (!showEndpoint)
+            {
+                cells.RemoveAt(1);
+            }
+
+            table.AddRow([.. cells]);
         }
 
         AnsiConsole.Write(table);
@@ -121,11 +140,18 @@ internal static class StatusCommand
         }
     }
 
+    // host:port, without the generation that makes the full address unique across restarts.
+    private static string Endpoint(string address)
+    {
+        var at = address.LastIndexOf('@');
+        return at < 0 ? address : address[..at];
+    }
+
     private static string Format(double? value, string format)
         => value is { } v ? Markup.Escape(v.ToString(format, CultureInfo.InvariantCulture)) : "-";
 
     private static string Age(TimeSpan age)
-        => age.TotalSeconds < 90 ? string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, age.TotalSeconds):0}s ago") : string.Create(CultureInfo.InvariantCulture, $"{age.TotalMinutes:0}m ago");
+        => age.TotalSeconds < 90 ? string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, age.TotalSeconds):0}s") : string.Create(CultureInfo.InvariantCulture, $"{age.TotalMinutes:0}m");
 }
 
 /// <summary>The JSON of `adaptive status --json` (schema version 1, documented in the README).</summary>

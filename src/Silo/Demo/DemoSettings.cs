@@ -25,7 +25,7 @@ internal sealed record DemoSettings
     public string? TraceColumn { get; init; }
 
     /// <summary>Wall-clock time each trace row lasts.</summary>
-    public TimeSpan Step { get; init; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan Step { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Mean offered load as a fraction of the cluster's total capacity.</summary>
     public double Load { get; init; } = 0.45;

@@ -61,11 +61,11 @@ internal static class DemoView
                 new Markup(status),
                 new Markup(silo.Capacity.ToString("0", Invariant)),
                 LoadBar(sample?.WorkUnitsPerSecond, silo.Capacity),
-                new Markup(utilization is { } u ? Colour(u >= 0.9, "red", Colour(u >= 0.7, "yellow", $"{u:P0}")) : "-"),
+                new Markup(utilization is { } u ? Colour(u >= 0.9, "red", Colour(u >= 0.7, "yellow", u.ToString("0%", Invariant))) : "-"),
                 new Markup(Number(sample?.QueueLength, "0")),
                 new Markup(Ms(sample?.LatencyP99Ms)),
                 new Markup(Number(sample?.RequestsPerSecond, "0")),
-                new Markup(sample?.ErrorRate is { } e ? Colour(e > 0, "red", $"{e:P1}") : "-"),
+                new Markup(sample?.ErrorRate is { } e ? Colour(e > 0, "red", e.ToString("0.0%", Invariant)) : "-"),
                 new Markup(Number(sample?.PartitionCount, "0")),
                 new Markup(Number(sample?.CpuPercent, "0")),
                 new Markup(Number(sample?.MemoryUsedMb, "0")));
@@ -134,7 +134,7 @@ internal static class DemoView
 
     private static string Number(double? value, string format) => value is { } v ? v.ToString(format, Invariant) : "-";
 
-    private static string Percent(double? value) => value is { } v ? v.ToString("P0", Invariant) : "-";
+    private static string Percent(double? value) => value is { } v ? v.ToString("0%", Invariant) : "-";
 
     private static string Colour(bool condition, string colour, string text) => condition ? $"[{colour}]{text}[/]" : text;
 

@@ -53,4 +53,11 @@ internal sealed record SiloSettings
     public Uri? OtlpEndpoint { get; init; }
 
     public TimeSpan TelemetryExportInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How this silo finds its cluster, for log messages.</summary>
+    public string DescribeClustering() => Cluster.Clustering switch
+    {
+        ClusteringMode.Redis => $"cluster '{Cluster.ClusterId}' (service '{Cluster.ServiceId}') through Redis at {RedisProbe.Redact(Cluster.RedisConnectionString)}",
+        _ => $"cluster '{Cluster.ClusterId}' (service '{Cluster.ServiceId}') with localhost clustering, primary silo on port {PrimarySiloPort}",
+    };
 }

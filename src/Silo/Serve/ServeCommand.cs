@@ -140,7 +140,7 @@ internal static partial class ServeCommand
             return CommandLineRunner.Fail(ExitCodes.Failed, $"the silo failed to start: {exception.GetType().Name}: {FirstLine(exception.Message)}");
         }
 
-        LogStarted(logger, settings.Name, settings.Cluster.Describe(), settings.SiloPort, settings.GatewayPort, settings.Storage);
+        LogStarted(logger, settings.Name, settings.DescribeClustering(), settings.SiloPort, settings.GatewayPort, settings.Storage);
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);

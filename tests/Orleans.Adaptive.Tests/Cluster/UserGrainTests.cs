@@ -1,0 +1,66 @@
+using Orleans.Runtime.Placement;
+
+namespace Orleans.Adaptive.Tests.Cluster;
+
+/// <summary>A user's own grain, put under adaptive management as the README shows.</summary>
+public interface IOrderBookGrain : IGrainWithStringKey
+{
+    Task Match(double workUnits);
+}
+
+public sealed class OrderBookGrain(ISiloWorkExecutor executor) : Grain, IOrderBookGrain
+{
+    private IDisposable? _tracking;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _tracking = executor.TrackPartition(this.GetGrainId()); // counts among the silo's partitions
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _tracking?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public async Task Match(double workUnits) => await executor.ExecuteAsync(this.GetGrainId(), workUnits); // charged to the silo
+}
+
+[Collection(AdaptiveClusterCollection.Name)]
+public sealed class UserGrainTests(AdaptiveClusterFixture fixture)
+{
+    [Fact]
+    public async Task AUsersGrain_ShowsUpInItsSilosPartitionsAndLoad()
+    {
+        var silo = fixture.Cluster.Silos[0].SiloAddress;
+        var book = fixture.Client.GetGrain<IOrderBookGrain>($"book-{Guid.NewGuid():N}");
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+        try
+        {
+            await book.Match(1);
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        var monitor = fixture.Client.GetNodeMonitor(silo);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        IReadOnlyList<PartitionLoad> loads = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => book.Match(2)));
+            loads = await monitor.GetPartitionLoads();
+            if (loads.Any(l => l.GrainId == book.GetGrainId().ToString() && l.WorkUnitsPerSecond > 0))
+            {
+                break;
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Contains(loads, l => l.GrainId == book.GetGrainId().ToString() && l.WorkUnitsPerSecond > 0);
+        Assert.True((await monitor.GetLatest())!.PartitionCount >= 1);
+    }
+}
