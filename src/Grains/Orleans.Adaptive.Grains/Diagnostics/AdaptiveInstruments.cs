@@ -21,14 +21,14 @@ internal sealed class AdaptiveInstruments
     private readonly Histogram<double> _workItemDuration;
     private readonly KeyValuePair<string, object?> _siloTag;
 
-    public AdaptiveInstruments(IMeterFactory meterFactory, ILocalSiloDetails silo, LatestNodeSample latest)
+    public AdaptiveInstruments(IMeterFactory meterFactory, ILocalSiloDetails silo, NodeSampleHistory history)
     {
         var meter = meterFactory.Create(MeterName);
         _siloTag = new KeyValuePair<string, object?>("silo", NodeMonitorKey.For(silo.SiloAddress));
         foreach (var metric in NodeMetricCatalog.All)
         {
             var read = metric.Read;
-            meter.CreateObservableGauge(metric.Name, () => Observe(latest.Value, read), metric.Unit, metric.Description);
+            meter.CreateObservableGauge(metric.Name, () => Observe(history.Latest, read), metric.Unit, metric.Description);
         }
 
         _workItems = meter.CreateCounter<long>("adaptive.partition.work_items", "{work_item}", "Work items submitted to partitions, by outcome (applied, duplicate, rejected, failed).");

@@ -75,7 +75,7 @@ public static class AdaptiveRuntimeSiloBuilderExtensions
         services.TryAddSingleton<RequestStatistics>();
         services.TryAddSingleton<OrleansMeterReader>();
         services.TryAddSingleton<NodeSampler>();
-        services.TryAddSingleton<LatestNodeSample>();
+        services.TryAddSingleton<NodeSampleHistory>();
         services.TryAddSingleton<AdaptiveInstruments>();
         builder.AddIncomingGrainCallFilter<RequestStatisticsFilter>();
 

@@ -11,8 +11,9 @@ namespace Orleans.Adaptive.Monitoring;
 /// The node monitor of one silo: a grain pinned to that silo that samples it every interval into a bounded ring.
 /// </summary>
 /// <remarks>
-/// Its sampling timer keeps it alive for the silo's lifetime. The counters it differences live in the silo-wide
-/// <see cref="NodeSampler"/>, so rates stay right even if the grain is ever reactivated.
+/// Its sampling timer keeps it alive for the silo's lifetime. The counters it differences (<see cref="NodeSampler"/>)
+/// and the history it keeps (<see cref="NodeSampleHistory"/>) are silo-wide singletons, so rates, history and
+/// sequence numbers carry on unbroken if the grain is ever reactivated.
 /// </remarks>
 [SiloPinnedPlacement]
 [Immovable]
@@ -21,21 +22,19 @@ internal sealed partial class NodeMonitorGrain : Grain, INodeMonitorGrain, IAdap
     private const int MaxSamplesPerQuery = 10_000;
 
     private readonly NodeSampler _sampler;
-    private readonly LatestNodeSample _latest;
+    private readonly NodeSampleHistory _history;
     private readonly SimulatedCapacityExecutor _executor;
     private readonly ILocalSiloDetails _silo;
     private readonly TimeProvider _time;
     private readonly ILogger<NodeMonitorGrain> _logger;
     private readonly NodeMonitorOptions _options;
-    private readonly SampleRing _ring;
     private readonly string _siloKey;
     private DateTimeOffset _startedAt;
-    private long _sequence;
     private int _consecutiveFailures;
 
     public NodeMonitorGrain(
         NodeSampler sampler,
-        LatestNodeSample latest,
+        NodeSampleHistory history,
         SimulatedCapacityExecutor executor,
         ILocalSiloDetails silo,
         IOptions<AdaptiveRuntimeOptions> options,
@@ -43,13 +42,12 @@ internal sealed partial class NodeMonitorGrain : Grain, INodeMonitorGrain, IAdap
         ILogger<NodeMonitorGrain> logger)
     {
         _sampler = sampler;
-        _latest = latest;
+        _history = history;
         _executor = executor;
         _silo = silo;
         _time = time;
         _logger = logger;
         _options = options.Value.NodeMonitor;
-        _ring = new SampleRing(_options.HistoryCapacity);
         _siloKey = NodeMonitorKey.For(silo.SiloAddress);
     }
 
@@ -75,17 +73,17 @@ internal sealed partial class NodeMonitorGrain : Grain, INodeMonitorGrain, IAdap
             _siloKey,
             _silo.Name,
             _options.SampleInterval,
-            _ring.Capacity,
+            _history.Capacity,
             _executor.CapacityWorkUnitsPerSecond,
             _startedAt,
-            _sequence));
+            _history.LatestSequence));
 
-    public Task<NodeSample?> GetLatest() => Task.FromResult(_ring.Latest);
+    public Task<NodeSample?> GetLatest() => Task.FromResult(_history.Latest);
 
     public Task<IReadOnlyList<NodeSample>> GetSamples(long afterSequence, int maxCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
-        IReadOnlyList<NodeSample> samples = _ring.After(afterSequence, Math.Min(maxCount, MaxSamplesPerQuery));
+        IReadOnlyList<NodeSample> samples = _history.After(afterSequence, Math.Min(maxCount, MaxSamplesPerQuery));
         return Task.FromResult(samples);
     }
 
@@ -95,10 +93,7 @@ internal sealed partial class NodeMonitorGrain : Grain, INodeMonitorGrain, IAdap
     {
         try
         {
-            var sample = _sampler.TakeSample(_siloKey, _sequence + 1);
-            _sequence = sample.Sequence;
-            _ring.Add(sample);
-            _latest.Set(sample);
+            _history.Record(sequence => _sampler.TakeSample(_siloKey, sequence));
             _consecutiveFailures = 0;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)

@@ -4,7 +4,7 @@ namespace Orleans.Adaptive.Monitoring;
 /// A fixed-capacity ring of node samples: adding to a full ring drops the oldest. Samples are added in increasing
 /// <see cref="NodeSample.Sequence"/> order, which queries rely on.
 /// </summary>
-/// <remarks>Not thread-safe: its owner (the node-monitor grain) runs one turn at a time.</remarks>
+/// <remarks>Not thread-safe: its owner, <see cref="NodeSampleHistory"/>, locks around it.</remarks>
 internal sealed class SampleRing
 {
     private readonly NodeSample[] _items;
