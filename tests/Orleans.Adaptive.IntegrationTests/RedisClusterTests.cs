@@ -48,7 +48,7 @@ public sealed class RedisClusterTests
             var silos = StatusProbe.Silos(status.RootElement).ToDictionary(StatusProbe.Name);
             Assert.Equal("Active", StatusProbe.Status(silos["silo-a"]));
             Assert.Equal(1, status.RootElement.GetProperty("summary").GetProperty("dead").GetInt32());
-            TestContext.Current.SendDiagnosticMessage($"silo-b reported Dead {killed.Elapsed.TotalSeconds:0.0} s after SIGKILL");
+            TestContext.Current.TestOutputHelper?.WriteLine($"silo-b reported Dead {killed.Elapsed.TotalSeconds:0.0} s after SIGKILL");
         }
 
         Assert.False(first.HasExited, Diagnostics());

@@ -99,6 +99,7 @@ internal static class DemoCommand
         }
 
         var log = new DemoLogSink();
+        var startedAt = DateTimeOffset.UtcNow;
         Console.Error.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"Starting {settings.Silos} silos (capacities {string.Join(", ", settings.Capacities)} work units/s; gateways on ports {string.Join(", ", ports.GatewayPorts)}{(ports.UsedFallback ? ", because the default ports are taken" : string.Empty)})…"));
@@ -131,7 +132,7 @@ internal static class DemoCommand
 
             await using (connection)
             {
-                return await RunWorkloadAsync(settings, cluster, connection, replay, ports, log, cancellationToken);
+                return await RunWorkloadAsync(settings, cluster, connection, replay, ports, log, startedAt, cancellationToken);
             }
         }
     }
@@ -143,9 +144,9 @@ internal static class DemoCommand
         TraceReplay replay,
         DemoPorts ports,
         DemoLogSink log,
+        DateTimeOffset startedAt,
         CancellationToken cancellationToken)
     {
-        var startedAt = DateTimeOffset.UtcNow;
         var recorder = new DemoRecorder(connection.Client, cluster.Silos, startedAt);
         var partitionIds = Enumerable.Range(0, settings.Partitions).Select(static i => $"p{i:00}").ToList();
         var driver = new WorkloadDriver(
@@ -162,6 +163,7 @@ internal static class DemoCommand
         var cliHint = ports.GatewayPorts[0] == AdaptiveClusterOptions.DefaultGatewayPort && settings.ClusterId == AdaptiveClusterOptions.DefaultClusterId
             ? "dotnet run --project src/Client/Orleans.Adaptive.Cli -- status"
             : $"dotnet run --project src/Client/Orleans.Adaptive.Cli -- status --gateway-port {ports.GatewayPorts[0]} --cluster-id {settings.ClusterId}";
+        recorder.WorkloadStartedAt = DateTimeOffset.UtcNow;
         var driving = driver.RunAsync(TimeSpan.FromSeconds(5), stop.Token);
 
         async Task<DemoFrame> NextFrameAsync()

@@ -6,7 +6,7 @@ namespace Orleans.Adaptive.Silo.Demo;
 /// <summary>
 /// Collects the silos' warnings and errors for the live view (which owns the console), keeping the most recent.
 /// </summary>
-internal sealed class DemoLogSink : ILoggerProvider
+internal sealed partial class DemoLogSink : ILoggerProvider
 {
     private const int Capacity = 200;
     private readonly ConcurrentQueue<DemoLogEntry> _entries = new();
@@ -45,6 +45,11 @@ internal sealed class DemoLogSink : ILoggerProvider
                 return;
             }
 
+            if (IsStartupWatchdogRace(eventId, state))
+            {
+                return;
+            }
+
             var message = formatter(state, exception);
             if (exception is not null)
             {
@@ -54,6 +59,22 @@ internal sealed class DemoLogSink : ILoggerProvider
             sink.Add(new DemoLogEntry(DateTimeOffset.UtcNow, logLevel, category, message));
         }
     }
+}
+
+internal sealed partial class DemoLogSink
+{
+    private static readonly DateTime ProcessStart = System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime();
+
+    /// <summary>
+    /// Orleans 10.4.2's watchdog can measure its first "participant check" from timestamp zero (its platform thread
+    /// starts before the component timestamp is set), and then warns of a stall as long as the machine's uptime.
+    /// A stall longer than this process has existed cannot be real, so only that warning is dropped.
+    /// </summary>
+    private static bool IsStartupWatchdogRace<TState>(EventId eventId, TState state)
+        => eventId.Id == 100150
+           && state is IReadOnlyList<KeyValuePair<string, object?>> values
+           && values.FirstOrDefault(static v => v.Key == "TimeSinceLastTick").Value is TimeSpan stall
+           && stall > DateTime.UtcNow - ProcessStart;
 }
 
 internal sealed record DemoLogEntry(DateTimeOffset Time, LogLevel Level, string Category, string Message);

@@ -13,7 +13,11 @@ internal sealed class DemoRecorder(IClusterClient client, IReadOnlyList<DemoSilo
         static s => s.Address,
         static s => new SiloRecord(s.Address, s.Name, s.Capacity));
 
+    /// <summary>When the demo started (before its silos).</summary>
     public DateTimeOffset StartedAt { get; } = startedAt;
+
+    /// <summary>When the workload started, once the cluster was up and the client connected.</summary>
+    public DateTimeOffset? WorkloadStartedAt { get; set; }
 
     public IReadOnlyCollection<SiloRecord> Silos => _records.Values;
 

@@ -27,6 +27,7 @@ internal static class DemoReport
         return new ReportDocument(
             SchemaVersion,
             recorder.StartedAt,
+            recorder.WorkloadStartedAt,
             endedAt,
             Math.Round((endedAt - recorder.StartedAt).TotalSeconds, 3),
             new ReportTrace(replay.Name, replay.Length, demo.Step.TotalSeconds, Round(replay.MeanItemsPerSecond), Round(replay.PeakItemsPerSecond)),
@@ -98,6 +99,7 @@ internal static class DemoReport
 internal sealed record ReportDocument(
     int SchemaVersion,
     DateTimeOffset StartedAt,
+    DateTimeOffset? WorkloadStartedAt,
     DateTimeOffset EndedAt,
     double DurationSeconds,
     ReportTrace Trace,

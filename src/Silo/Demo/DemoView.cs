@@ -36,39 +36,47 @@ internal static class DemoView
             $"{Colour(w.NotAcknowledged > 0, "red", $"not acknowledged {w.NotAcknowledged:N0}")}   shed {w.Shed:N0}   in flight {w.InFlight:N0}   " +
             $"[grey]client p99[/] {Ms(w.Latency.PercentileMs(0.99))}");
 
-        var table = new Table().Border(TableBorder.Rounded).Expand();
-        table.AddColumn("Silo");
-        table.AddColumn("Status");
-        table.AddColumn(new TableColumn("Capacity").RightAligned());
-        table.AddColumn("Load (work units/s) vs capacity");
-        table.AddColumn(new TableColumn("Util").RightAligned());
-        table.AddColumn(new TableColumn("Queue").RightAligned());
-        table.AddColumn(new TableColumn("p99 ms").RightAligned());
-        table.AddColumn(new TableColumn("Req/s").RightAligned());
-        table.AddColumn(new TableColumn("Errors").RightAligned());
-        table.AddColumn(new TableColumn("Partitions").RightAligned());
-        table.AddColumn(new TableColumn("CPU %").RightAligned());
-        table.AddColumn(new TableColumn("Mem MB").RightAligned());
+        // Narrow terminals (80 columns) get a shorter bar and no CPU/memory columns rather than wrapped rows.
+        var wide = AnsiConsole.Profile.Width >= 110;
+        var table = new Table().Border(TableBorder.Simple);
+        var columns = new List<string> { "Silo", "Status", "Cap", "Load vs capacity", "Util", "Queue", "p99ms", "Req/s", "Err", "Parts" };
+        if (wide)
+        {
+            columns.AddRange(["CPU%", "MemMB"]);
+        }
+
+        foreach (var column in columns)
+        {
+            var aligned = new TableColumn(column) { NoWrap = true, Padding = new Padding(0, 0, 1, 0) };
+            table.AddColumn(column is "Silo" or "Status" or "Load vs capacity" ? aligned : aligned.RightAligned());
+        }
 
         foreach (var silo in frame.Silos)
         {
             var entry = frame.Status?.Silos.FirstOrDefault(e => e.Address == silo.Address);
             var sample = entry?.Latest;
-            var status = entry is null ? "[grey]?[/]" : entry.Status == "Active" && entry.Error is null ? "[green]Active[/]" : $"[red]{Markup.Escape(entry.Status)}{(entry.Error is null ? string.Empty : " (no answer)")}[/]";
+            var status = entry is null ? "[grey]?[/]" : entry.Status == "Active" && entry.Error is null ? "[green]Active[/]" : $"[red]{Markup.Escape(entry.Error is null ? entry.Status : "Unanswered")}[/]";
             var utilization = sample?.Utilization;
-            table.AddRow(
+            var cells = new List<IRenderable>
+            {
                 new Markup(Markup.Escape(silo.Name)),
                 new Markup(status),
                 new Markup(silo.Capacity.ToString("0", Invariant)),
-                LoadBar(sample?.WorkUnitsPerSecond, silo.Capacity),
+                LoadBar(sample?.WorkUnitsPerSecond, silo.Capacity, wide ? 20 : 10),
                 new Markup(utilization is { } u ? Colour(u >= 0.9, "red", Colour(u >= 0.7, "yellow", u.ToString("0%", Invariant))) : "-"),
                 new Markup(Number(sample?.QueueLength, "0")),
                 new Markup(Ms(sample?.LatencyP99Ms)),
                 new Markup(Number(sample?.RequestsPerSecond, "0")),
                 new Markup(sample?.ErrorRate is { } e ? Colour(e > 0, "red", e.ToString("0.0%", Invariant)) : "-"),
                 new Markup(Number(sample?.PartitionCount, "0")),
-                new Markup(Number(sample?.CpuPercent, "0")),
-                new Markup(Number(sample?.MemoryUsedMb, "0")));
+            };
+            if (wide)
+            {
+                cells.Add(new Markup(Number(sample?.CpuPercent, "0")));
+                cells.Add(new Markup(Number(sample?.MemoryUsedMb, "0")));
+            }
+
+            table.AddRow(cells);
         }
 
         var rows = new List<IRenderable> { header, workload, table };
@@ -108,17 +116,16 @@ internal static class DemoView
             $"[{Clock(frame.Elapsed)}] trace {TraceTime(frame)} offered {w.OfferedItemsPerSecond:0}/s applied {w.Applied} dup {w.Duplicates} unacked {w.NotAcknowledged} shed {w.Shed} | {silos}");
     }
 
-    private static Markup LoadBar(double? load, double capacity)
+    private static Markup LoadBar(double? load, double capacity, int width)
     {
         if (load is not { } value || capacity <= 0)
         {
             return new Markup("-");
         }
 
-        const int Width = 20;
-        var filled = (int)Math.Round(Math.Clamp(value / capacity, 0, 1) * Width);
+        var filled = (int)Math.Round(Math.Clamp(value / capacity, 0, 1) * width);
         var colour = value / capacity >= 0.9 ? "red" : value / capacity >= 0.7 ? "yellow" : "green";
-        return new Markup($"{value,5:0} [{colour}]{new string('█', filled)}[/][grey]{new string('░', Width - filled)}[/]");
+        return new Markup($"{value,5:0} [{colour}]{new string('█', filled)}[/][grey]{new string('░', width - filled)}[/]");
     }
 
     private static string TraceTime(DemoFrame frame)
