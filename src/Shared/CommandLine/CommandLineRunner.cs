@@ -38,4 +38,11 @@ internal static class CommandLineRunner
 
         return exitCode;
     }
+
+    /// <summary>The first line of a message, for one-line errors (Redis and Orleans messages can run to many).</summary>
+    public static string FirstLine(string message)
+    {
+        var end = message.IndexOfAny(['\r', '\n']);
+        return end < 0 ? message : message[..end];
+    }
 }

@@ -115,7 +115,7 @@ internal static class DemoCommand
         }
         catch (Exception exception)
         {
-            return CommandLineRunner.Fail(ExitCodes.Failed, $"the local cluster failed to start: {exception.GetType().Name}: {FirstLine(exception.Message)}");
+            return CommandLineRunner.Fail(ExitCodes.Failed, $"the local cluster failed to start: {exception.GetType().Name}: {CommandLineRunner.FirstLine(exception.Message)}");
         }
 
         await using (cluster)
@@ -176,7 +176,7 @@ internal static class DemoCommand
             }
             catch (Exception exception) when (exception is TimeoutException or OrleansException)
             {
-                statusError = FirstLine(exception.Message);
+                statusError = CommandLineRunner.FirstLine(exception.Message);
             }
 
             await recorder.CollectAsync(QueryTimeout, CancellationToken.None);
@@ -304,11 +304,5 @@ internal static class DemoCommand
         {
             // Stopping.
         }
-    }
-
-    private static string FirstLine(string message)
-    {
-        var end = message.IndexOfAny(['\r', '\n']);
-        return end < 0 ? message : message[..end];
     }
 }

@@ -91,7 +91,7 @@ internal static partial class ServeCommand
         }
         catch (Exception exception) when (exception is InvalidDataException or FormatException or IOException)
         {
-            return CommandLineRunner.Fail(ExitCodes.InvalidInput, $"cannot read settings: {FirstLine(exception.Message)}");
+            return CommandLineRunner.Fail(ExitCodes.InvalidInput, $"cannot read settings: {CommandLineRunner.FirstLine(exception.Message)}");
         }
 
         var (settings, errors) = ServeSettingsReader.Read(builder.Configuration);
@@ -137,7 +137,7 @@ internal static partial class ServeCommand
         }
         catch (Exception exception)
         {
-            return CommandLineRunner.Fail(ExitCodes.Failed, $"the silo failed to start: {exception.GetType().Name}: {FirstLine(exception.Message)}");
+            return CommandLineRunner.Fail(ExitCodes.Failed, $"the silo failed to start: {exception.GetType().Name}: {CommandLineRunner.FirstLine(exception.Message)}");
         }
 
         LogStarted(logger, settings.Name, settings.DescribeClustering(), settings.SiloPort, settings.GatewayPort, settings.Storage);
@@ -182,12 +182,6 @@ internal static partial class ServeCommand
         }
 
         return null;
-    }
-
-    private static string FirstLine(string message)
-    {
-        var end = message.IndexOfAny(['\r', '\n']);
-        return end < 0 ? message : message[..end];
     }
 
     [LoggerMessage(3001, LogLevel.Information, "Silo {Name} is up: {Cluster}, silo port {SiloPort}, gateway port {GatewayPort}, storage {Storage}. Ctrl+C or SIGTERM stops it.")]

@@ -23,7 +23,7 @@ public sealed class NodeMonitorResilienceTests
             .AddMemoryGrainStorage(AdaptiveStorage.ProviderName)
             .AddAdaptiveRuntime(options => options.NodeMonitor.SampleInterval = TimeSpan.FromMilliseconds(200)));
         var cluster = builder.Build();
-        await cluster.DeployAsync();
+        await cluster.DeployAsync(Cancel);
         try
         {
             var silos = cluster.Silos.ToList();
@@ -35,7 +35,7 @@ public sealed class NodeMonitorResilienceTests
 
             for (var stop = silos.Count - 1; stop >= 1; stop--)
             {
-                await cluster.StopSiloAsync(silos[stop]);
+                await cluster.StopSiloAsync(silos[stop], Cancel);
                 await Task.Delay(1000, Cancel); // time for the survivors to hear of it and react
                 foreach (var survivor in silos.Take(stop))
                 {
@@ -73,7 +73,7 @@ public sealed class NodeMonitorResilienceTests
             .AddMemoryGrainStorage(AdaptiveStorage.ProviderName)
             .AddAdaptiveRuntime(options => options.NodeMonitor.SampleInterval = TimeSpan.FromMilliseconds(100)));
         var cluster = builder.Build();
-        await cluster.DeployAsync();
+        await cluster.DeployAsync(Cancel);
         try
         {
             var monitor = cluster.Client.GetNodeMonitor(cluster.Silos[0].SiloAddress);

@@ -101,7 +101,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             await DisposeQuietlyAsync(host).ConfigureAwait(false);
             throw new ClusterConnectionException(
                 cluster,
-                $"no gateway answered within {cluster.ConnectTimeout.TotalSeconds:0.#} s ({exception.GetType().Name}: {FirstLine(exception.Message)}). Is a silo running?",
+                $"no gateway answered within {cluster.ConnectTimeout.TotalSeconds:0.#} s ({exception.GetType().Name}: {ErrorText.FirstLine(exception.Message)}). Is a silo running?",
                 exception);
         }
         catch
@@ -144,12 +144,6 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             host.Dispose();
         }
-    }
-
-    private static string FirstLine(string message)
-    {
-        var end = message.IndexOfAny(['\r', '\n']);
-        return end < 0 ? message : message[..end];
     }
 }
 

@@ -38,7 +38,7 @@ public static class RedisProbe
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            throw new RedisUnreachableException(connectionString, FirstLine(exception.Message), exception);
+            throw new RedisUnreachableException(connectionString, ErrorText.FirstLine(exception.Message), exception);
         }
     }
 
@@ -61,12 +61,6 @@ public static class RedisProbe
         {
             return "(malformed connection string)";
         }
-    }
-
-    private static string FirstLine(string message)
-    {
-        var end = message.IndexOfAny(['\r', '\n']);
-        return end < 0 ? message : message[..end];
     }
 }
 

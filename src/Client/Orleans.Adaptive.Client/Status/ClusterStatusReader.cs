@@ -62,8 +62,10 @@ public sealed class ClusterStatusReader
                 var monitor = _client.GetNodeMonitor(host.SiloAddress);
                 var infoTask = monitor.GetInfo();
                 var latestTask = monitor.GetLatest();
-                info = await infoTask.WaitAsync(_options.StatusQueryTimeout, _time, cancellationToken).ConfigureAwait(false);
-                latest = await latestTask.WaitAsync(_options.StatusQueryTimeout, _time, cancellationToken).ConfigureAwait(false);
+                // Both calls share one timeout, and a failure of either is observed here rather than left unobserved.
+                await Task.WhenAll(infoTask, latestTask).WaitAsync(_options.StatusQueryTimeout, _time, cancellationToken).ConfigureAwait(false);
+                info = await infoTask.ConfigureAwait(false);
+                latest = await latestTask.ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -71,7 +73,7 @@ public sealed class ClusterStatusReader
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                error = $"node monitor unreachable: {exception.GetType().Name}: {FirstLine(exception.Message)}";
+                error = $"node monitor unreachable: {exception.GetType().Name}: {ErrorText.FirstLine(exception.Message)}";
             }
         }
 
@@ -89,10 +91,4 @@ public sealed class ClusterStatusReader
 
     private static DateTimeOffset AsUtc(DateTime time)
         => time == default ? default : new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc));
-
-    private static string FirstLine(string message)
-    {
-        var end = message.IndexOfAny(['\r', '\n']);
-        return end < 0 ? message : message[..end];
-    }
 }
