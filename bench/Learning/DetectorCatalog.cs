@@ -98,7 +98,7 @@ internal static class DetectorCatalog
     {
         // On its own the forest's bounded scores need a lower alarm threshold and a longer calm period (both chosen,
         // like the defaults, on NAB's realTweets files, not on the files scored).
-        "isolation-forest" => new StreamingAnomalyDetector(["value"], new IsolationForestTrainer(), Options == Default ? Options with { AlarmThreshold = 0.3, ClearCount = 100 } : Options),
+        "isolation-forest" => new StreamingAnomalyDetector(["value"], new IsolationForestTrainer(), Options == Default ? Options with { AlarmThreshold = 0.4 } : Options),
         "randomized-pca" => new StreamingAnomalyDetector(["value"], new RandomizedPcaTrainer(), Options),
         "forest+pca" => new StreamingAnomalyDetector(["value"], [new IsolationForestTrainer(), new RandomizedPcaTrainer()], Options),
         "windowed-gaussian" => new WindowedGaussianDetector(),

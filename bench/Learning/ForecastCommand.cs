@@ -95,7 +95,7 @@ internal static class ForecastCommand
         var test = series.Values.AsSpan(trainLength).ToArray();
         var context = SeriesContext.Analyze(train);
         var scale = ForecastMetrics.NaiveScale(train.Values);
-        var candidates = ForecasterCatalog.Candidates(context, mlNet);
+        var candidates = mlNet ? MlNetForecasterCatalog.Candidates(context) : ForecasterCatalog.Candidates(context);
 
         var models = new List<ModelResult>();
         var dumped = new List<(string Name, double[] Forecasts)>();

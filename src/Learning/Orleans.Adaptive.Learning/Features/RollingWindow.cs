@@ -77,6 +77,15 @@ public sealed class RollingWindow
         _sumOfSquares += value * value;
     }
 
+    /// <summary>Empties the window.</summary>
+    public void Clear()
+    {
+        _start = 0;
+        Count = 0;
+        _sum = 0;
+        _sumOfSquares = 0;
+    }
+
     /// <summary>
     /// The least-squares slope of the values held against their position (per row), 0 with fewer than two.
     /// </summary>

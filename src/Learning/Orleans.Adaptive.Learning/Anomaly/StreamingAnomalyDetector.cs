@@ -44,14 +44,23 @@ public sealed record StreamingDetectorOptions
     /// <summary>Score below which a reading counts as calm. Default 0.2.</summary>
     public double ClearThreshold { get; init; } = 0.2;
 
-    /// <summary>Consecutive calm readings that clear the alarm. Default 30.</summary>
-    public int ClearCount { get; init; } = 30;
+    /// <summary>Consecutive calm readings that clear the alarm. Default 100 (chosen with <see cref="AlarmThreshold"/>).</summary>
+    public int ClearCount { get; init; } = 100;
 
     /// <summary>Add each metric's deviation and change in units of its recent standard deviation. Default false.</summary>
     public bool ScaleFreeFeatures { get; init; }
 
     /// <summary>How the scores of several models are combined. Default <see cref="ScoreCombination.Max"/>.</summary>
     public ScoreCombination Combination { get; init; } = ScoreCombination.Max;
+
+    /// <summary>Time between readings, used to turn trends into times to exhaustion. Default 5 s.</summary>
+    public TimeSpan ReadingInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Readings of a limited metric its trend is fitted to. Default 60.</summary>
+    public int ExhaustionWindow { get; init; } = 60;
+
+    /// <summary>A limited metric whose trend reaches its limit within this time gets an exhaustion warning. Default 15 minutes.</summary>
+    public TimeSpan ExhaustionHorizon { get; init; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Top contributing features reported with an alarm. Default 3.</summary>
     public int TopFeatures { get; init; } = 3;
@@ -65,6 +74,9 @@ public sealed record StreamingDetectorOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(ShortWindow, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(LongWindow, ShortWindow);
         ArgumentOutOfRangeException.ThrowIfLessThan(TopFeatures, 0);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ExhaustionWindow, 3);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReadingInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ExhaustionHorizon, TimeSpan.Zero);
     }
 }
 
@@ -88,6 +100,12 @@ public enum ScoreCombination
 /// <param name="RobustZ">How far it is from its training median, in robust standard deviations.</param>
 public sealed record FeatureContribution(string Feature, double Value, double Share, double RobustZ);
 
+/// <summary>A metric heading for its limit.</summary>
+/// <param name="Metric">The metric.</param>
+/// <param name="Limit">Its limit.</param>
+/// <param name="TimeToLimit">When it will reach the limit at its recent (Theil–Sen) trend.</param>
+public sealed record ExhaustionWarning(string Metric, double Limit, TimeSpan TimeToLimit);
+
 /// <summary>What the detector made of one reading.</summary>
 /// <param name="Row">The reading's position in the stream, from 0.</param>
 /// <param name="RawScore">The (first) model's raw score (NaN before the first model).</param>
@@ -95,7 +113,12 @@ public sealed record FeatureContribution(string Feature, double Value, double Sh
 /// <param name="InAlarm">Whether the alarm is on after this reading.</param>
 /// <param name="AlarmStarted">Whether this reading raised the alarm.</param>
 /// <param name="TopFeatures">The features that contributed most, while the alarm is on; empty otherwise.</param>
-public sealed record AnomalyVerdict(long Row, double RawScore, double Score, bool InAlarm, bool AlarmStarted, IReadOnlyList<FeatureContribution> TopFeatures);
+/// <param name="Exhaustion">Limited metrics whose trend reaches their limit within the horizon; empty when none.</param>
+public sealed record AnomalyVerdict(long Row, double RawScore, double Score, bool InAlarm, bool AlarmStarted, IReadOnlyList<FeatureContribution> TopFeatures, IReadOnlyList<ExhaustionWarning>? Exhaustion = null)
+{
+    /// <summary>Whether any limited metric is heading for its limit within the horizon.</summary>
+    public bool ExhaustionImminent => Exhaustion is { Count: > 0 };
+}
 
 /// <summary>
 /// Streaming anomaly detection for one entity (a silo, a series): each reading is scored using only the past.
@@ -107,9 +130,12 @@ public sealed record AnomalyVerdict(long Row, double RawScore, double Score, boo
 /// randomized PCA, …) is trained on them, then retrained every <see cref="StreamingDetectorOptions.RetrainEvery"/>
 /// readings on the most recent readings that were not flagged, so it follows slow drift without learning the
 /// anomalies.</item>
-/// <item>Raw scores are calibrated into a likelihood (<see cref="AnomalyLikelihood"/>).</item>
+/// <item>Raw scores are calibrated into a likelihood (<see cref="AnomalyLikelihood"/>); each retraining recalibrates
+/// from the new model's scores of the recent readings, because a new model scores on its own scale.</item>
 /// <item>An alarm needs k of n high scores and clears after sustained calm (<see cref="AlarmHysteresis"/>); while it
 /// is on, each verdict names the top contributing features.</item>
+/// <item>Metrics with a limit (memory, queue capacity) get a trend extrapolation every reading: a warning when they
+/// will reach the limit within <see cref="StreamingDetectorOptions.ExhaustionHorizon"/> (<see cref="ResourceExhaustion"/>).</item>
 /// </list>
 /// </remarks>
 public sealed class StreamingAnomalyDetector : IStreamingDetector
@@ -118,8 +144,10 @@ public sealed class StreamingAnomalyDetector : IStreamingDetector
     private readonly StreamingDetectorOptions _options;
     private readonly WindowFeatures _features;
     private readonly Queue<double[]> _training = new();
+    private readonly Queue<double[]> _recent = new();
     private readonly AnomalyLikelihood[] _likelihoods;
     private readonly AlarmHysteresis _alarm;
+    private readonly (int Index, string Metric, double Limit, RollingWindow Recent)[] _limited;
     private IOutlierModel[]? _models;
     private RobustScaler? _scaler;
     private long _row = -1;
@@ -135,7 +163,11 @@ public sealed class StreamingAnomalyDetector : IStreamingDetector
     /// Creates a detector whose models each score every reading; their calibrated scores are combined as
     /// <see cref="StreamingDetectorOptions.Combination"/> says (one model a second opinion on another).
     /// </summary>
-    public StreamingAnomalyDetector(IReadOnlyList<string> metrics, IReadOnlyList<IOutlierModelTrainer> trainers, StreamingDetectorOptions? options = null)
+    /// <param name="metrics">The metrics of each reading, in order.</param>
+    /// <param name="trainers">The models.</param>
+    /// <param name="options">Settings.</param>
+    /// <param name="limits">Limits of metrics that can run out (e.g. memory used against memory available), by name.</param>
+    public StreamingAnomalyDetector(IReadOnlyList<string> metrics, IReadOnlyList<IOutlierModelTrainer> trainers, StreamingDetectorOptions? options = null, IReadOnlyDictionary<string, double>? limits = null)
     {
         ArgumentNullException.ThrowIfNull(trainers);
         if (trainers.Count == 0)
@@ -148,6 +180,15 @@ public sealed class StreamingAnomalyDetector : IStreamingDetector
         _trainers = trainers;
         _features = new WindowFeatures(metrics, _options.ShortWindow, _options.LongWindow, _options.ScaleFreeFeatures);
         _likelihoods = trainers.Select(_ => new AnomalyLikelihood(_options.LikelihoodHistory, _options.LikelihoodWindow, _options.RobustLikelihood)).ToArray();
+        var unknown = limits?.Keys.Where(k => !metrics.Contains(k)).ToList() ?? [];
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"Limits name metrics the detector does not have: {string.Join(", ", unknown)}.", nameof(limits));
+        }
+
+        _limited = (limits ?? new Dictionary<string, double>())
+            .Select(l => (Index: IndexOf(metrics, l.Key), Metric: l.Key, Limit: l.Value, Recent: new RollingWindow(_options.ExhaustionWindow)))
+            .ToArray();
         _alarm = new AlarmHysteresis(_options.AlarmThreshold, _options.EnterCount, _options.EnterWindow, Math.Min(_options.ClearThreshold, _options.AlarmThreshold), _options.ClearCount);
     }
 
@@ -163,14 +204,27 @@ public sealed class StreamingAnomalyDetector : IStreamingDetector
     /// <summary>Times the model was (re)trained.</summary>
     public int Trainings { get; private set; }
 
+    /// <summary>
+    /// The last training that failed, if any: the detector then keeps its previous models (or stays in probation)
+    /// and tries again at the next retraining, rather than failing the caller.
+    /// </summary>
+    public Exception? LastTrainingError { get; private set; }
+
     /// <summary>Scores the next reading (one value per metric; NaN for a missing one).</summary>
     public AnomalyVerdict Observe(ReadOnlySpan<double> values)
     {
         _row++;
+        var exhaustion = Extrapolate(values);
         var features = _features.Add(values);
         if (features is null)
         {
-            return new AnomalyVerdict(_row, double.NaN, 0, false, false, []);
+            return new AnomalyVerdict(_row, double.NaN, 0, false, false, [], exhaustion);
+        }
+
+        _recent.Enqueue(features);
+        while (_recent.Count > _options.LikelihoodHistory)
+        {
+            _recent.Dequeue();
         }
 
         if (_models is null)
@@ -181,7 +235,7 @@ public sealed class StreamingAnomalyDetector : IStreamingDetector
                 Train();
             }
 
-            return new AnomalyVerdict(_row, double.NaN, 0, false, false, []);
+            return new AnomalyVerdict(_row, double.NaN, 0, false, false, [], exhaustion);
         }
 
         var raws = new double[_models.Length];
@@ -211,7 +265,50 @@ public sealed class StreamingAnomalyDetector : IStreamingDetector
         }
 
         var top = _alarm.IsOn ? Explain(features, _models[Array.IndexOf(scores, scores.Max())]) : [];
-        return new AnomalyVerdict(_row, raw, score, _alarm.IsOn, started, top);
+        return new AnomalyVerdict(_row, raw, score, _alarm.IsOn, started, top, exhaustion);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> metrics, string metric)
+    {
+        for (var i = 0; i < metrics.Count; i++)
+        {
+            if (metrics[i] == metric)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private List<ExhaustionWarning>? Extrapolate(ReadOnlySpan<double> values)
+    {
+        List<ExhaustionWarning>? warnings = null;
+        foreach (var (index, metric, limit, recent) in _limited)
+        {
+            if (double.IsFinite(values[index]))
+            {
+                recent.Add(values[index]);
+            }
+
+            if (!recent.IsFull)
+            {
+                continue;
+            }
+
+            var history = new double[recent.Count];
+            for (var i = 0; i < history.Length; i++)
+            {
+                history[i] = recent[history.Length - 1 - i];
+            }
+
+            if (ResourceExhaustion.TimeUntilExhausted(history, _options.ReadingInterval, limit) is { } eta && eta <= _options.ExhaustionHorizon)
+            {
+                (warnings ??= []).Add(new ExhaustionWarning(metric, limit, eta));
+            }
+        }
+
+        return warnings;
     }
 
     private void Remember(double[] features)
@@ -226,9 +323,29 @@ public sealed class StreamingAnomalyDetector : IStreamingDetector
     private void Train()
     {
         var data = _training.ToList();
-        _models = _trainers.Select(t => t.Fit(data)).ToArray();
-        _scaler = RobustScaler.Fit(data);
         _lastTrained = _row;
+        IOutlierModel[] models;
+        try
+        {
+            models = _trainers.Select(t => t.Fit(data)).ToArray();
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or ArithmeticException)
+        {
+            LastTrainingError = exception;
+            return;
+        }
+
+        _models = models;
+        _scaler = RobustScaler.Fit(data);
+
+        // A new model scores on its own scale: recalibrate from its scores of all recent readings, or the shift alone
+        // would look like an anomaly. All of them, flagged or not: the training data leaves out the borderline ones,
+        // and calibrating on it alone would make ordinary readings look alarming.
+        for (var m = 0; m < _models.Length; m++)
+        {
+            var model = _models[m];
+            _likelihoods[m].Reset(_recent.Select(features => model.Score(features)));
+        }
         Trainings++;
     }
 

@@ -71,6 +71,31 @@ public sealed class AnomalyLikelihood
         return Math.Clamp(Math.Log(1.0000000001 - likelihood) / Math.Log(1e-10), 0, 1);
     }
 
+    /// <summary>
+    /// Starts over from <paramref name="rawScores"/> (oldest first): what a detector does when it retrains, since a
+    /// new model's raw scores are not on the old one's scale.
+    /// </summary>
+    public void Reset(IEnumerable<double> rawScores)
+    {
+        ArgumentNullException.ThrowIfNull(rawScores);
+        _history.Clear();
+        _recent.Clear();
+        _mean = _sigma = double.NaN;
+        foreach (var raw in rawScores)
+        {
+            if (double.IsFinite(raw))
+            {
+                _recent.Add(raw);
+                _history.Add(_recent.Mean);
+            }
+        }
+
+        if (_history.Count >= Math.Min(_history.Capacity, 100))
+        {
+            Estimate();
+        }
+    }
+
     private void Estimate()
     {
         _sinceEstimate = 0;

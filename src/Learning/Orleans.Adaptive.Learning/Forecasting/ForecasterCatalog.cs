@@ -2,7 +2,7 @@ namespace Orleans.Adaptive.Learning.Forecasting;
 
 /// <summary>
 /// The candidate forecasters for a series: the baselines, the seed model, and the stronger models, each set up for
-/// the series' seasonal periods.
+/// the series' seasonal periods. (<c>MlNetForecasterCatalog</c> adds the ML.NET model.)
 /// </summary>
 public static class ForecasterCatalog
 {
@@ -16,7 +16,7 @@ public static class ForecasterCatalog
     public const string SeedModel = "ar2";
 
     /// <summary>Every candidate: factories, so each evaluation gets a fresh, unfitted model.</summary>
-    public static IReadOnlyList<Func<IForecaster>> Candidates(SeriesContext context, bool includeMlNet = true)
+    public static IReadOnlyList<Func<IForecaster>> Candidates(SeriesContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var seasonal = new LagSet(RecentLags, context.Periods);
@@ -41,11 +41,6 @@ public static class ForecasterCatalog
         if (context.PrimaryPeriod is { } period)
         {
             candidates.Insert(1, () => new SeasonalNaiveForecaster(context, period));
-        }
-
-        if (includeMlNet)
-        {
-            candidates.Add(() => new MlNetForecaster(context, MlNetTrainer.FastTree));
         }
 
         return candidates;

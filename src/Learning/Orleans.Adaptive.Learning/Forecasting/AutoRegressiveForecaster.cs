@@ -64,7 +64,16 @@ public sealed class AutoRegressiveForecaster : ForecasterBase
     /// <inheritdoc />
     protected override bool ForecastsMedian => _loss == RegressionLoss.Absolute;
 
-    /// <summary>The fitted coefficients: the intercept, then one per lag in <see cref="LagSet.Lags"/> order.</summary>
+    /// <summary>The lags regressed on.</summary>
+    public LagSet LagSet => _lags;
+
+    /// <summary>How the coefficients are fitted.</summary>
+    public RegressionLoss Loss => _loss;
+
+    /// <summary>The transformation applied before fitting.</summary>
+    public ValueTransform Transform => _transform;
+
+    /// <summary>The fitted coefficients: the intercept, then one per feature (lags, then median windows).</summary>
     public IReadOnlyList<double> Coefficients => _coefficients;
 
     /// <summary>The seed model: <c>a + b·x(t−1) + c·x(t−2)</c> by least squares.</summary>

@@ -155,9 +155,11 @@ public sealed class IsolationForestModel
         => _normalizer <= 0 ? 0.5 : Math.Pow(2, -PathLength(point) / _normalizer);
 
     /// <summary>
-    /// How much each feature did to isolate <paramref name="point"/>, summing to 1: every split on a feature along
-    /// the point's path in each tree earns it 1 / (that tree's path length), so features that cut the point off
-    /// early in many trees dominate (a simplified form of DIFFI, Carletti et al. 2020).
+    /// How much each feature did to isolate <paramref name="point"/>, summing to 1. Along the point's path in each
+    /// tree, a split earns its feature (1 − n_child / n_node) / h(x): how much of the node's training data the split
+    /// left behind on the other side, weighted by how short the path is. Splits that cut the point off from most of
+    /// the data, in trees that isolate it quickly, dominate; splits that merely pass it down with the crowd earn
+    /// almost nothing (after DIFFI's induced imbalance, Carletti et al. 2020).
     /// </summary>
     public double[] Contributions(ReadOnlySpan<double> point)
     {
@@ -304,7 +306,7 @@ internal sealed class IsolationTree
         return edges + IsolationForest.AveragePathLength(Size[node]);
     }
 
-    /// <summary>Adds 1/h(x) to the credit of each feature split on along x's path.</summary>
+    /// <summary>Adds (1 − n_child/n_node)/h(x) to the credit of each feature split on along x's path.</summary>
     public void Attribute(ReadOnlySpan<double> point, double[] credit)
     {
         var length = PathLength(point);
@@ -316,8 +318,10 @@ internal sealed class IsolationTree
         var node = 0;
         while (Feature[node] >= 0)
         {
-            credit[Feature[node]] += 1 / length;
-            node = point[Feature[node]] < Split[node] ? Left[node] : Right[node];
+            var child = point[Feature[node]] < Split[node] ? Left[node] : Right[node];
+            var separated = 1 - (double)Size[child] / Math.Max(1, Size[node]);
+            credit[Feature[node]] += separated / length;
+            node = child;
         }
     }
 }

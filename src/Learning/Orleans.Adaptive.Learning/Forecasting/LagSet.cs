@@ -10,6 +10,15 @@ public sealed record LagSet(int Recent, IReadOnlyList<int> Periods, IReadOnlyLis
 {
     private IReadOnlyList<int>? _lags;
 
+    // Records copy every field on `with`, the cached lags included; this copy constructor leaves the cache behind so
+    // a copy with other periods derives its own.
+    private LagSet(LagSet original)
+    {
+        Recent = original.Recent;
+        Periods = original.Periods;
+        MedianWindows = original.MedianWindows;
+    }
+
     /// <summary>Windows of the rolling-median features (none by default).</summary>
     public IReadOnlyList<int> Medians => MedianWindows ?? [];
 
