@@ -9,6 +9,8 @@ internal static class Programs
 
     public static string CliDll => Find("CliDll");
 
+    public static string BenchLearningDll => Find("BenchLearningDll");
+
     private static string Find(string key)
     {
         var path = typeof(Programs).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;

@@ -2,20 +2,30 @@ using Orleans.Adaptive.Learning.Numerics;
 
 namespace Orleans.Adaptive.Learning.Features;
 
-/// <summary>Finds a series' seasonal period: a day or a week of rows when the step is known, else the strongest autocorrelation peak.</summary>
+/// <summary>
+/// Finds a series' seasonal periods: a day and a week of rows when the step is known and the series repeats at them;
+/// otherwise the autocorrelation peaks. Ranked by how strongly the series repeats at each.
+/// </summary>
+/// <remarks>
+/// Calendar periods come first because bursty series (request counts) show autocorrelation peaks at short lags that
+/// are bursts, not seasons; the search is the fallback for series without timestamps or with a non-calendar cycle.
+/// </remarks>
 public static class Seasonality
 {
     /// <summary>The smallest autocorrelation a period must show to count.</summary>
     public const double MinimumAutocorrelation = 0.2;
 
+    /// <summary>The longest lag searched for autocorrelation peaks (calendar periods may be longer).</summary>
+    public const int MaxSearchedLag = 5000;
+
     /// <summary>
     /// Candidate periods, strongest first: with a known step, a day and a week (when the series holds at least two
-    /// of them); without one, the highest autocorrelation peak between 4 rows and a third of the series.
+    /// of them); when neither qualifies, the autocorrelation peaks between 4 rows and a third of the series.
     /// </summary>
     public static IReadOnlyList<int> DetectPeriods(ReadOnlySpan<double> values, TimeSpan? step, int maxPeriods = 2)
     {
         var filled = MissingValues.Interpolate(values);
-        var candidates = new List<(int Period, double Correlation)>();
+        var candidates = new Dictionary<int, double>();
         if (step is { TotalSeconds: > 0 } s)
         {
             foreach (var span in new[] { TimeSpan.FromDays(1), TimeSpan.FromDays(7) })
@@ -26,38 +36,41 @@ public static class Seasonality
                     var r = Autocorrelation(filled, period);
                     if (r >= MinimumAutocorrelation)
                     {
-                        candidates.Add((period, r));
+                        candidates[period] = r;
                     }
                 }
             }
         }
-        else
+
+        if (candidates.Count > 0)
         {
-            var maxLag = Math.Min(filled.Length / 3, 5000);
-            var correlations = new double[maxLag + 2];
-            for (var lag = 1; lag <= maxLag + 1; lag++)
-            {
-                correlations[lag] = Autocorrelation(filled, lag);
-            }
+            return candidates.OrderByDescending(static c => c.Value).Take(maxPeriods).Select(static c => c.Key).ToList();
+        }
 
-            // A peak is a lag whose correlation beats both neighbours and the first dip after lag 1, so that a smooth
-            // series' slowly decaying correlation does not pass for a season.
-            var dip = 1;
-            while (dip < maxLag && correlations[dip + 1] < correlations[dip])
-            {
-                dip++;
-            }
+        var maxLag = Math.Min(filled.Length / 3, MaxSearchedLag);
+        var correlations = new double[maxLag + 2];
+        for (var lag = 1; lag <= maxLag + 1; lag++)
+        {
+            correlations[lag] = Autocorrelation(filled, lag);
+        }
 
-            for (var lag = Math.Max(4, dip + 1); lag <= maxLag; lag++)
+        // A peak is a lag whose correlation beats both neighbours and comes after the first dip following lag 1, so that
+        // a smooth series' slowly decaying correlation does not pass for a season.
+        var dip = 1;
+        while (dip < maxLag && correlations[dip + 1] < correlations[dip])
+        {
+            dip++;
+        }
+
+        for (var lag = Math.Max(4, dip + 1); lag <= maxLag; lag++)
+        {
+            if (correlations[lag] >= MinimumAutocorrelation && correlations[lag] > correlations[lag - 1] && correlations[lag] >= correlations[lag + 1])
             {
-                if (correlations[lag] >= MinimumAutocorrelation && correlations[lag] > correlations[lag - 1] && correlations[lag] >= correlations[lag + 1])
-                {
-                    candidates.Add((lag, correlations[lag]));
-                }
+                candidates[lag] = correlations[lag];
             }
         }
 
-        return candidates.OrderByDescending(static c => c.Correlation).Take(maxPeriods).Select(static c => c.Period).ToList();
+        return candidates.OrderByDescending(static c => c.Value).Take(maxPeriods).Select(static c => c.Key).ToList();
     }
 
     /// <summary>The sample autocorrelation of <paramref name="values"/> at <paramref name="lag"/>.</summary>
