@@ -42,6 +42,8 @@ public sealed class AutoRegressiveForecaster : ForecasterBase
     private readonly ValueTransform _transform;
     private readonly string? _name;
     private double[] _coefficients = [];
+    private double[]? _snapshot;
+    private double[]? _scratch;
 
     /// <summary>Creates the model.</summary>
     public AutoRegressiveForecaster(SeriesContext context, LagSet lags, RegressionLoss loss = RegressionLoss.Squares, string? name = null, ValueTransform transform = ValueTransform.None)
@@ -125,15 +127,18 @@ public sealed class AutoRegressiveForecaster : ForecasterBase
     /// <inheritdoc />
     protected override double Predict(Lags lags, long index, DateTime? time)
     {
-        Span<double> features = stackalloc double[_lags.FeatureCount];
-        var snapshot = new double[_lags.MaxLag + 1];
-        for (var k = 1; k < snapshot.Length; k++)
+        // Predictions are the hot path (every partition, every interval): reuse the buffers and read only the lags
+        // the model uses, not every value back to the longest seasonal lag.
+        var snapshot = _snapshot ??= new double[_lags.MaxLag + 1];
+        var scratch = _scratch ??= new double[_lags.MaxLag + 1];
+        foreach (var k in _lags.LagsRead)
         {
             var value = lags[k];
             snapshot[k] = _transform == ValueTransform.Log1p ? Math.Log(1 + Math.Max(0, value)) : value;
         }
 
-        _lags.Write(k => snapshot[k], features, new double[_lags.MaxLag + 1]);
+        Span<double> features = stackalloc double[_lags.FeatureCount];
+        _lags.Write(k => snapshot[k], features, scratch);
         var prediction = _coefficients.Length > 0 ? _coefficients[0] : 0;
         for (var k = 0; k < features.Length && k + 1 < _coefficients.Length; k++)
         {

@@ -9,6 +9,7 @@ namespace Orleans.Adaptive.Learning.Forecasting;
 public sealed record LagSet(int Recent, IReadOnlyList<int> Periods, IReadOnlyList<int>? MedianWindows = null)
 {
     private IReadOnlyList<int>? _lags;
+    private IReadOnlyList<int>? _read;
 
     // Records copy every field on `with`, the cached lags included; this copy constructor leaves the cache behind so
     // a copy with other periods derives its own.
@@ -28,6 +29,9 @@ public sealed record LagSet(int Recent, IReadOnlyList<int> Periods, IReadOnlyLis
 
     /// <summary>The furthest past value read (lags and median windows).</summary>
     public int MaxLag => Math.Max(Lags.Count == 0 ? 1 : Lags.Max(), Medians.Count == 0 ? 1 : Medians.Max());
+
+    /// <summary>Every lag <see cref="Write"/> reads: the lags, and 1 to the longest median window.</summary>
+    public IReadOnlyList<int> LagsRead => _read ??= [.. Lags.Concat(Enumerable.Range(1, Medians.Count == 0 ? 0 : Medians.Max())).Distinct().Order()];
 
     /// <summary>Features per row, besides the intercept.</summary>
     public int FeatureCount => Lags.Count + Medians.Count;

@@ -28,6 +28,8 @@ public sealed class ThresholdAutoRegressiveForecaster : ForecasterBase
     private double[] _normal = [];
     private double[] _burst = [];
     private double _ratio = double.PositiveInfinity;
+    private double[]? _snapshot;
+    private double[]? _scratch;
 
     /// <summary>Creates the model.</summary>
     public ThresholdAutoRegressiveForecaster(SeriesContext context, LagSet lags)
@@ -111,8 +113,14 @@ public sealed class ThresholdAutoRegressiveForecaster : ForecasterBase
     protected override double Predict(Lags lags, long index, DateTime? time)
     {
         var reach = Math.Max(_lags.MaxLag, LevelWindow);
-        var snapshot = new double[reach + 1];
-        for (var k = 1; k <= reach; k++)
+        var snapshot = _snapshot ??= new double[reach + 1];
+        var scratch = _scratch ??= new double[reach + 1];
+        for (var k = 1; k <= LevelWindow; k++)
+        {
+            snapshot[k] = lags[k];
+        }
+
+        foreach (var k in _lags.LagsRead)
         {
             snapshot[k] = lags[k];
         }
@@ -120,7 +128,7 @@ public sealed class ThresholdAutoRegressiveForecaster : ForecasterBase
         var level = Descriptive.Median(snapshot.AsSpan(1, LevelWindow));
         var coefficients = IsBurst(snapshot[1], level, _ratio) ? _burst : _normal;
         Span<double> features = stackalloc double[_lags.FeatureCount];
-        _lags.Write(k => snapshot[k], features, new double[reach + 1]);
+        _lags.Write(k => snapshot[k], features, scratch);
         var prediction = coefficients[0];
         for (var k = 0; k < features.Length; k++)
         {
