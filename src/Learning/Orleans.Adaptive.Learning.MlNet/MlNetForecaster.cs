@@ -58,7 +58,7 @@ public sealed class MlNetForecaster : ForecasterBase
     }
 
     /// <inheritdoc />
-    public override string Name => $"mlnet-{_trainer.ToString().ToLowerInvariant()}";
+    protected override string ModelName => $"mlnet-{_trainer.ToString().ToLowerInvariant()}";
 
     /// <summary>The trained ML.NET model (for persistence).</summary>
     internal ITransformer? Model => _model;

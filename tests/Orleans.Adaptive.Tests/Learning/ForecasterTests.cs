@@ -67,6 +67,28 @@ public sealed class ForecasterTests
     }
 
     [Fact]
+    public void AScheduledRefit_FollowsALevelShiftThatTheOriginalFitMisses()
+    {
+        // Mean-reverting around 10, then around 50 after training: only refits on recent data learn the new mean.
+        var random = new Random(12);
+        var values = new double[3000];
+        for (var t = 1; t < values.Length; t++)
+        {
+            var mean = t < 1000 ? 10 : 50;
+            values[t] = mean + 0.3 * (values[t - 1] - mean) + IsolationForestTests.Gaussian(random);
+        }
+
+        var train = new TimeSeries("shift", "value", values[..900]);
+        var test = values.AsSpan(900).ToArray();
+        var scale = ForecastMetrics.NaiveScale(train.Values);
+        var fixedFit = OneStepEvaluation.FitAndScore(new AutoRegressiveForecaster(Plain, new LagSet(1, []), RegressionLoss.Absolute), train, test, scale);
+        var refitting = new AutoRegressiveForecaster(Plain, new LagSet(1, []), RegressionLoss.Absolute) { Refit = new ForecasterBase.RefitSchedule(100, 500) };
+        var refitted = OneStepEvaluation.FitAndScore(refitting, train, test, scale);
+        Assert.Equal("lad-ar(1)+refit(100/500)", refitting.Name);
+        Assert.True(refitted.Mae < fixedFit.Mae * 0.8, $"refitting MAE {refitted.Mae:0.000} vs fixed {fixedFit.Mae:0.000}");
+    }
+
+    [Fact]
     public void Baselines_RepeatTheLastValueOrLastSeason()
     {
         var series = new TimeSeries("s", "value", [1, 2, 3, 4, 5, 6, 7]);

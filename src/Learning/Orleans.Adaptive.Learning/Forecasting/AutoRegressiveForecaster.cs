@@ -61,7 +61,7 @@ public sealed class AutoRegressiveForecaster : ForecasterBase
     }
 
     /// <inheritdoc />
-    public override string Name => _name ?? $"{(_loss == RegressionLoss.Absolute ? "lad-" : string.Empty)}ar({_lags.Describe()}){(_transform == ValueTransform.Log1p ? "-log" : string.Empty)}";
+    protected override string ModelName => _name ?? $"{(_loss == RegressionLoss.Absolute ? "lad-" : string.Empty)}ar({_lags.Describe()}){(_transform == ValueTransform.Log1p ? "-log" : string.Empty)}";
 
     /// <inheritdoc />
     protected override bool ForecastsMedian => _loss == RegressionLoss.Absolute;

@@ -11,6 +11,10 @@ public abstract class ForecasterBase : IForecaster
 {
     private readonly HistoryBuffer _history;
     private DateTime? _lastTime;
+    private RefitSchedule? _refit;
+    private List<double>? _recent;
+    private List<DateTime>? _recentTimes;
+    private int _sinceRefit;
 
     /// <summary>Creates the forecaster.</summary>
     /// <param name="context">What the training history says about the series.</param>
@@ -23,13 +27,27 @@ public abstract class ForecasterBase : IForecaster
     }
 
     /// <inheritdoc />
-    public abstract string Name { get; }
+    public string Name => Refit is { } refit ? $"{ModelName}+refit({refit.Every}/{refit.Window})" : ModelName;
+
+    /// <summary>What the model is, e.g. <c>ar(12+s288)</c>; <see cref="Name"/> adds the refit schedule, if any.</summary>
+    protected abstract string ModelName { get; }
 
     /// <summary>What the training history says about the series.</summary>
     protected SeriesContext Context { get; }
 
     /// <summary>Rows seen, training included: the index of the next row.</summary>
     protected long NextIndex => _history.Seen;
+
+    /// <summary>
+    /// Refits the model every <see cref="RefitSchedule.Every"/> observations on the last
+    /// <see cref="RefitSchedule.Window"/> values seen, so it follows a series whose behaviour shifts. Each refit uses
+    /// only what was observed before it. Null (the default) keeps the fitted parameters.
+    /// </summary>
+    public RefitSchedule? Refit
+    {
+        get => _refit;
+        init => _refit = value;
+    }
 
     /// <inheritdoc />
     public void Fit(TimeSeries history)
@@ -49,6 +67,13 @@ public abstract class ForecasterBase : IForecaster
         }
 
         _lastTime = history.CalendarTimes?[^1];
+        if (_refit is { } refit)
+        {
+            var keep = Math.Min(values.Length, refit.Window);
+            _recent = [.. values[^keep..]];
+            _recentTimes = history.CalendarTimes is { } times ? [.. times[^keep..]] : null;
+            _sinceRefit = 0;
+        }
     }
 
     /// <inheritdoc />
@@ -64,6 +89,23 @@ public abstract class ForecasterBase : IForecaster
         if (_lastTime is { } last && Context.Step is { } step)
         {
             _lastTime = last + step;
+        }
+
+        if (_refit is { } refit && _recent is not null)
+        {
+            _recent.Add(double.IsNaN(value) ? _history.Lag(1) : value);
+            _recentTimes?.Add(_lastTime ?? default);
+            if (_recent.Count > refit.Window)
+            {
+                _recent.RemoveRange(0, _recent.Count - refit.Window);
+                _recentTimes?.RemoveRange(0, _recentTimes.Count - refit.Window);
+            }
+
+            if (++_sinceRefit >= refit.Every)
+            {
+                _sinceRefit = 0;
+                FitCore([.. _recent], _recentTimes is null ? null : [.. _recentTimes]);
+            }
         }
     }
 
@@ -115,6 +157,11 @@ public abstract class ForecasterBase : IForecaster
     }
 
     private DateTime? NextTime() => _lastTime is { } last && Context.Step is { } step ? last + step : null;
+
+    /// <summary>How often, and on how much recent history, a forecaster refits itself while it observes.</summary>
+    /// <param name="Every">Observations between refits.</param>
+    /// <param name="Window">Most recent values each refit uses.</param>
+    public sealed record RefitSchedule(int Every, int Window);
 
     /// <summary>
     /// Past values by lag, as a prediction sees them: predictions made so far in a multi-step forecast first, then

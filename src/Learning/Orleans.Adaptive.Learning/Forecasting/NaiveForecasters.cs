@@ -4,7 +4,7 @@ namespace Orleans.Adaptive.Learning.Forecasting;
 public sealed class LastValueForecaster(SeriesContext context) : ForecasterBase(context, 1)
 {
     /// <inheritdoc />
-    public override string Name => "last-value";
+    protected override string ModelName => "last-value";
 
     /// <inheritdoc />
     protected override void FitCore(double[] values, DateTime[]? times)
@@ -29,7 +29,7 @@ public sealed class SeasonalNaiveForecaster : ForecasterBase
     }
 
     /// <inheritdoc />
-    public override string Name => $"seasonal-naive(s{_period})";
+    protected override string ModelName => $"seasonal-naive(s{_period})";
 
     /// <inheritdoc />
     protected override void FitCore(double[] values, DateTime[]? times)

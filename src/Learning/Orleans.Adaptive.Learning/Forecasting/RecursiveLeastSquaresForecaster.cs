@@ -35,7 +35,7 @@ public sealed class RecursiveLeastSquaresForecaster : ForecasterBase
     }
 
     /// <inheritdoc />
-    public override string Name => $"rls({_lags.Describe()},λ={_forgetting})";
+    protected override string ModelName => $"rls({_lags.Describe()},λ={_forgetting})";
 
     /// <inheritdoc />
     protected override void FitCore(double[] values, DateTime[]? times)

@@ -39,7 +39,7 @@ public sealed class ThresholdAutoRegressiveForecaster : ForecasterBase
     }
 
     /// <inheritdoc />
-    public override string Name => $"setar({_lags.Describe()})";
+    protected override string ModelName => $"setar({_lags.Describe()})";
 
     /// <summary>The chosen burst threshold (∞ when one regime fitted best).</summary>
     public double Ratio => _ratio;
