@@ -1,0 +1,111 @@
+using Orleans.Adaptive.Learning.Placement;
+
+namespace Orleans.Adaptive.Tests.Learning.Placement;
+
+public sealed class EntityLoadForecastsTests
+{
+    [Fact]
+    public void Refits_RecoverTheCoefficientsOfAnAr2Process()
+    {
+        // x(t) = 20 + 0.5·x(t−1) + 0.3·x(t−2) + ε: the forecast after a refit must be the model's, not the last value.
+        var forecasts = new EntityLoadForecasts(new EntityForecastOptions { History = 400, RefitEvery = 1, MinimumHistory = 10 });
+        var random = new Random(3);
+        double x1 = 100, x2 = 100;
+        for (var t = 0; t < 400; t++)
+        {
+            var x = 20 + 0.5 * x1 + 0.3 * x2 + IsolationForestTests.Gaussian(random);
+            forecasts.Observe("p", x);
+            (x2, x1) = (x1, x);
+        }
+
+        Assert.Equal(391, forecasts.Version);
+        var expected = 20 + 0.5 * x1 + 0.3 * x2;
+        Assert.Equal(expected, forecasts.Predict("p")!.Value, 0.6);
+        Assert.Equal(x1, forecasts.Last("p"));
+    }
+
+    [Fact]
+    public void ForecastsTheLastValue_UntilThereIsEnoughHistory_AndSkipsMissingReadings()
+    {
+        var forecasts = new EntityLoadForecasts();
+        Assert.Null(forecasts.Predict("p"));
+        forecasts.Observe("p", 7);
+        forecasts.Observe("p", double.NaN);
+        forecasts.Observe("p", -1);
+        forecasts.Observe("p", double.PositiveInfinity);
+        Assert.Equal(7, forecasts.Predict("p"));
+        Assert.Equal(7, forecasts.Predict("p", steps: 5));
+    }
+
+    [Fact]
+    public void Forecasts_AreClampedToAPlausibleRange()
+    {
+        // An explosive series (x doubles) must not forecast beyond 1.5 × the largest value seen, nor below zero.
+        var forecasts = new EntityLoadForecasts(new EntityForecastOptions { History = 20, RefitEvery = 20, MinimumHistory = 10 });
+        var x = 1.0;
+        for (var t = 0; t < 20; t++)
+        {
+            forecasts.Observe("p", x);
+            x *= 2;
+        }
+
+        var largest = x / 2;
+        Assert.InRange(forecasts.Predict("p", steps: 10)!.Value, 0, 1.5 * largest + 1e-6);
+    }
+
+    [Fact]
+    public void Refits_AreStaggeredAcrossEntities()
+    {
+        var options = new EntityForecastOptions { History = 40, RefitEvery = 20, MinimumHistory = 10 };
+        var forecasts = new EntityLoadForecasts(options);
+        var refitsPerInterval = new List<long>();
+        for (var t = 0; t < 60; t++)
+        {
+            var before = forecasts.Version;
+            for (var e = 0; e < 200; e++)
+            {
+                forecasts.Observe($"partition-{e}", e + t % 3);
+            }
+
+            if (t >= 30)
+            {
+                refitsPerInterval.Add(forecasts.Version - before);
+            }
+        }
+
+        // 200 entities refitting every 20 intervals: 10 per interval on average, never all at once.
+        Assert.InRange(refitsPerInterval.Average(), 8, 12);
+        Assert.True(refitsPerInterval.Max() < 60, $"max refits in one interval: {refitsPerInterval.Max()}");
+    }
+
+    [Fact]
+    public void SnapshotAndRestore_GiveTheSameForecasts()
+    {
+        var forecasts = new EntityLoadForecasts(new EntityForecastOptions { History = 50, RefitEvery = 10, MinimumHistory = 10 });
+        var random = new Random(5);
+        for (var t = 0; t < 50; t++)
+        {
+            forecasts.Observe("a", 50 + 10 * Math.Sin(t / 3.0) + random.NextDouble());
+            forecasts.Observe("b", 5 + random.NextDouble());
+        }
+
+        var restored = new EntityLoadForecasts();
+        restored.Restore(forecasts.Snapshot(), forecasts.Version);
+        Assert.Equal(forecasts.Version, restored.Version);
+        foreach (var entity in new[] { "a", "b" })
+        {
+            Assert.Equal(forecasts.Predict(entity)!.Value, restored.Predict(entity)!.Value, 9);
+            Assert.Equal(forecasts.Predict(entity, 3)!.Value, restored.Predict(entity, 3)!.Value, 9);
+        }
+    }
+
+    [Fact]
+    public void Restore_SkipsCorruptEntries()
+    {
+        var restored = new EntityLoadForecasts();
+        restored.Restore([new EntityModelSnapshot("bad", true, double.NaN, 1, 0, 10, 1, 1), new EntityModelSnapshot("good", false, 0, 1, 0, 10, 1, 2)], 7);
+        Assert.Null(restored.Predict("bad"));
+        Assert.Equal(2, restored.Predict("good"));
+        Assert.Equal(7, restored.Version);
+    }
+}
