@@ -15,6 +15,8 @@ public sealed class PartitionLoadRegistryTests
 
         var first = registry.ReadTotals(previous: null);
         Assert.Equal(2, first.Count);
+        Assert.True(first[tracked].IsActive);
+        Assert.False(first[gone].IsActive);
 
         var second = registry.ReadTotals(first); // "gone" did nothing since: dropped
         Assert.Equal([tracked], second.Keys);

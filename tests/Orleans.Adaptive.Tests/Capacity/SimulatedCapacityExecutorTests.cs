@@ -74,7 +74,7 @@ public sealed class SimulatedCapacityExecutorTests
             Assert.Equal(TimeSpan.Zero, done.ServiceTime);
         }
 
-        Assert.Equal(new PartitionTotals(5, 15), registry.ReadTotals(null)[Partition]);
+        Assert.Equal(new PartitionTotals(5, 15, IsActive: false), registry.ReadTotals(null)[Partition]); // never tracked: work recorded, not active
         Assert.Null(executor.ReadCounters().Capacity);
     }
 

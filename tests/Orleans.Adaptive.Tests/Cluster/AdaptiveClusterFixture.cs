@@ -36,6 +36,8 @@ public sealed class AdaptiveClusterFixture : IAsyncLifetime
                 runtime.NodeMonitor.HistoryCapacity = 50;
                 runtime.Capacity.WorkUnitsPerSecond = Capacities[index];
                 runtime.Capacity.MaxQueueLength = 1000;
+                // These tests pin partitions where they put them; rebalancing has its own cluster tests.
+                runtime.Rebalancing.Enabled = false;
             });
         });
         Cluster = builder.Build();

@@ -60,13 +60,14 @@ internal sealed class PartitionLoadRegistry
             PartitionTotals current;
             lock (counters)
             {
-                current = new PartitionTotals(counters.Items, counters.WorkUnits);
+                current = new PartitionTotals(counters.Items, counters.WorkUnits, Volatile.Read(ref counters.TrackCount) > 0);
             }
 
-            if (Volatile.Read(ref counters.TrackCount) <= 0
+            if (!current.IsActive
                 && previous is not null
                 && previous.TryGetValue(id, out var before)
-                && before == current)
+                && before.Items == current.Items
+                && before.WorkUnits == current.WorkUnits)
             {
                 _partitions.TryRemove(new KeyValuePair<GrainId, PartitionCounters>(id, counters));
                 continue;
@@ -99,5 +100,5 @@ internal sealed class PartitionLoadRegistry
     }
 }
 
-/// <summary>Cumulative work of one partition on this silo.</summary>
-internal readonly record struct PartitionTotals(long Items, double WorkUnits);
+/// <summary>Cumulative work of one partition on this silo, and whether it is still active here.</summary>
+internal readonly record struct PartitionTotals(long Items, double WorkUnits, bool IsActive = true);

@@ -22,4 +22,34 @@ internal static partial class Log
 
     [LoggerMessage(1006, LogLevel.Information, "Work partition {Partition} forgot {Count} producers idle for more than {Retention}.")]
     public static partial void ProducersForgotten(ILogger logger, string partition, int count, TimeSpan retention);
+
+    [LoggerMessage(2001, LogLevel.Information, "Supervisor activated on silo {Silo}: adaptation {Adaptation}, {Decisions} decisions and {Cooldowns} cool-downs restored, cycle every {Interval}.")]
+    public static partial void SupervisorActivated(ILogger logger, string silo, string adaptation, int decisions, int cooldowns, TimeSpan interval);
+
+    [LoggerMessage(2002, LogLevel.Error, "Supervisor cycle failed; the previous view stays in place.")]
+    public static partial void SupervisorCycleFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2003, LogLevel.Information, "Migrating partition {Partition} from {From} to {To}: {Reason}")]
+    public static partial void MigrationStarted(ILogger logger, string partition, string from, string to, string reason);
+
+    [LoggerMessage(2004, LogLevel.Warning, "Migration of partition {Partition} to {To} failed: {Reason}")]
+    public static partial void MigrationFailed(ILogger logger, Exception? exception, string partition, string to, string reason);
+
+    [LoggerMessage(2005, LogLevel.Warning, "Supervisor could not persist its state; it will retry next cycle.")]
+    public static partial void SupervisorPersistFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Adaptation switched {State}: {Reason}")]
+    public static partial void AdaptationChanged(ILogger logger, string state, string reason);
+
+    [LoggerMessage(2007, LogLevel.Information, "Scale advice: {Desired} silos for a predicted load of {Load:0.#} work units/s.")]
+    public static partial void ScaleAdviceChanged(ILogger logger, int desired, double load);
+
+    [LoggerMessage(2008, LogLevel.Information, "Silo {Silo} is now {State}: {Reason}")]
+    public static partial void SiloStateChanged(ILogger logger, string silo, string state, string reason);
+
+    [LoggerMessage(2009, LogLevel.Debug, "Node monitor of silo {Silo} could not report to the supervisor ({Failures} in a row).")]
+    public static partial void ReportFailed(ILogger logger, Exception exception, string silo, int failures);
+
+    [LoggerMessage(2010, LogLevel.Warning, "Node monitor of silo {Silo} has not reached the supervisor for {Failures} reports; placement falls back to Orleans' own once the view is stale.")]
+    public static partial void ReportFailing(ILogger logger, Exception exception, string silo, int failures);
 }

@@ -15,6 +15,21 @@ public sealed class AdaptiveRuntimeOptions
 
     /// <summary>How work partitions keep their state.</summary>
     public WorkPartitionOptions Partitions { get; set; } = new();
+
+    /// <summary>The supervisor and the kill switch of everything adaptive.</summary>
+    public AdaptationOptions Adaptation { get; set; } = new();
+
+    /// <summary>How load is forecast.</summary>
+    public ForecastingOptions Forecasting { get; set; } = new();
+
+    /// <summary>How new activations are placed by predicted load.</summary>
+    public PredictedPlacementOptions Placement { get; set; } = new();
+
+    /// <summary>How partitions are moved from hot silos to silos with headroom.</summary>
+    public RebalancingOptions Rebalancing { get; set; } = new();
+
+    /// <summary>How the advised number of silos is worked out.</summary>
+    public ScalingOptions Scaling { get; set; } = new();
 }
 
 /// <summary>Options of the per-silo node monitor.</summary>
@@ -76,4 +91,114 @@ public sealed class WorkPartitionOptions
     /// retry older than this would be applied again. Greater than zero; default <see cref="DefaultProducerRetention"/>.
     /// </summary>
     public TimeSpan ProducerRetention { get; set; } = DefaultProducerRetention;
+}
+
+/// <summary>Options of the supervisor, and the switch that turns adaptation off.</summary>
+public sealed class AdaptationOptions
+{
+    /// <summary>The default <see cref="DecisionLogCapacity"/>.</summary>
+    public const int DefaultDecisionLogCapacity = 1_000;
+
+    /// <summary>
+    /// Whether the runtime may adapt at all: place by predicted load and move partitions. <see langword="false"/> is
+    /// the kill switch in configuration: placement then behaves as Orleans' resource-optimized placement, nothing
+    /// is moved, and it cannot be switched on at run time. When <see langword="true"/> (the default), operators can
+    /// still pause and resume adaptation at run time; that choice is persisted.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Time between supervisor cycles (forecast, plan, publish). Unset (the default) means the node monitors'
+    /// sample interval; otherwise greater than zero and at most an hour.
+    /// </summary>
+    public TimeSpan? CycleInterval { get; set; }
+
+    /// <summary>
+    /// Cycles after which a silo's view of the cluster counts as stale (the supervisor is unreachable); placement
+    /// then falls back to Orleans' resource-optimized placement. 2 or more; default 5.
+    /// </summary>
+    public int StaleViewCycles { get; set; } = 5;
+
+    /// <summary>Decisions kept (and persisted) for explanations, 10 to 100,000; default <see cref="DefaultDecisionLogCapacity"/>.</summary>
+    public int DecisionLogCapacity { get; set; } = DefaultDecisionLogCapacity;
+}
+
+/// <summary>Options of the per-silo and per-partition load forecasts.</summary>
+public sealed class ForecastingOptions
+{
+    /// <summary>Intervals of history each model is refitted on, 10 or more; default 120.</summary>
+    public int History { get; set; } = 120;
+
+    /// <summary>Intervals between refits of one model (refits are staggered across models), 1 or more; default 30.</summary>
+    public int RefitEvery { get; set; } = 30;
+
+    /// <summary>Intervals ahead the view predicts, 1 to 60; default 3.</summary>
+    public int Horizon { get; set; } = 3;
+}
+
+/// <summary>Options of the predicted-load placement director.</summary>
+public sealed class PredictedPlacementOptions
+{
+    /// <summary>
+    /// Random candidate silos compared per placement (the d of power-of-d choices), 1 to 16; default 2. More
+    /// candidates follow the view more greedily, which herds more when the view is stale.
+    /// </summary>
+    public int Candidates { get; set; } = 2;
+}
+
+/// <summary>Options of the rebalancer (see <c>RebalancePlanner</c> for the algorithm).</summary>
+public sealed class RebalancingOptions
+{
+    /// <summary>Whether partitions are moved at all (placement by prediction stays on). Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>A silo is hot above the balanced utilization by more than this fraction; above 0, default 0.2.</summary>
+    public double ImbalanceThreshold { get; set; } = 0.2;
+
+    /// <summary>A hot silo is cool again, and receivers stop receiving, at this fraction above balance; 0 to <see cref="ImbalanceThreshold"/>, default 0.1.</summary>
+    public double ReleaseThreshold { get; set; } = 0.1;
+
+    /// <summary>Cycles in a row a silo must be hot before work moves off it, 1 or more; default 2.</summary>
+    public int HotCycles { get; set; } = 2;
+
+    /// <summary>Most migrations per cycle across the cluster (the migration budget), 0 to 10,000; default 8.</summary>
+    public int MaxMigrationsPerCycle { get; set; } = 8;
+
+    /// <summary>Time a moved partition stays put before it may move again, 0 or more; default 1 minute.</summary>
+    public TimeSpan PartitionCooldown { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The move cost: least drop in the pair's higher utilization a move must bring, 0 to 1; default 0.02.</summary>
+    public double MinimumGain { get; set; } = 0.02;
+
+    /// <summary>Utilization up to which a silo may receive a draining silo's partitions, above 0 and at most 1; default 0.9.</summary>
+    public double DrainTargetUtilization { get; set; } = 0.9;
+
+    /// <summary>Time allowed for a migration to show up in the target silo's report before it counts as failed; default 30 s.</summary>
+    public TimeSpan MigrationTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Options of the scale signal (<c>adaptive.cluster.desired_silos</c>).</summary>
+public sealed class ScalingOptions
+{
+    /// <summary>Utilization each silo should run at, above 0 and at most 1; default 0.7.</summary>
+    public double TargetUtilization { get; set; } = 0.7;
+
+    /// <summary>Fewest silos advised, 1 or more; default 1.</summary>
+    public int MinSilos { get; set; } = 1;
+
+    /// <summary>Most silos advised, at least <see cref="MinSilos"/>; default 1,000.</summary>
+    public int MaxSilos { get; set; } = 1_000;
+
+    /// <summary>Spare utilization required, with one silo fewer, before scaling in is advised; 0 to below 1, default 0.15.</summary>
+    public double ScaleInMargin { get; set; } = 0.15;
+
+    /// <summary>Cycles a new count must be advised in a row before it is published, 1 or more; default 3.</summary>
+    public int StableCycles { get; set; } = 3;
+
+    /// <summary>
+    /// Capacity of one silo in work units per second, for silos that report none (no simulated capacity). Unset
+    /// (the default): the mean of the reported capacities; with none reported, silos count as equal for balancing
+    /// and no scale advice is given.
+    /// </summary>
+    public double? SiloCapacity { get; set; }
 }

@@ -68,7 +68,116 @@ public sealed class AdaptiveRuntimeOptionsValidator : IValidateOptions<AdaptiveR
             failures.Add(Invariant($"{Prefix}Partitions:ProducerRetention must be greater than zero (was {partitions.ProducerRetention})."));
         }
 
+        CollectAdaptation(options, failures);
         return failures;
+    }
+
+    private static void CollectAdaptation(AdaptiveRuntimeOptions options, List<string> failures)
+    {
+        const string Prefix = "Adaptive:Runtime:";
+        if (options.Adaptation is not { } adaptation)
+        {
+            failures.Add($"{Prefix}Adaptation must be set.");
+        }
+        else
+        {
+            if (adaptation.CycleInterval is { } cycle && (cycle <= TimeSpan.Zero || cycle > NodeMonitorOptions.MaxSampleInterval))
+            {
+                failures.Add(Invariant($"{Prefix}Adaptation:CycleInterval must be greater than zero and at most {NodeMonitorOptions.MaxSampleInterval}, or unset to follow the sample interval (was {cycle})."));
+            }
+
+            Range(failures, $"{Prefix}Adaptation:StaleViewCycles", adaptation.StaleViewCycles, 2, 1_000);
+            Range(failures, $"{Prefix}Adaptation:DecisionLogCapacity", adaptation.DecisionLogCapacity, 10, 100_000);
+        }
+
+        if (options.Forecasting is not { } forecasting)
+        {
+            failures.Add($"{Prefix}Forecasting must be set.");
+        }
+        else
+        {
+            Range(failures, $"{Prefix}Forecasting:History", forecasting.History, 10, 100_000);
+            Range(failures, $"{Prefix}Forecasting:RefitEvery", forecasting.RefitEvery, 1, 100_000);
+            Range(failures, $"{Prefix}Forecasting:Horizon", forecasting.Horizon, 1, 60);
+        }
+
+        if (options.Placement is not { } placement)
+        {
+            failures.Add($"{Prefix}Placement must be set.");
+        }
+        else
+        {
+            Range(failures, $"{Prefix}Placement:Candidates", placement.Candidates, 1, 16);
+        }
+
+        if (options.Rebalancing is not { } rebalancing)
+        {
+            failures.Add($"{Prefix}Rebalancing must be set.");
+        }
+        else
+        {
+            var name = $"{Prefix}Rebalancing:";
+            if (!double.IsFinite(rebalancing.ImbalanceThreshold) || rebalancing.ImbalanceThreshold <= 0 || rebalancing.ImbalanceThreshold > 10)
+            {
+                failures.Add(Invariant($"{name}ImbalanceThreshold must be above 0 and at most 10 (was {rebalancing.ImbalanceThreshold})."));
+            }
+            else if (!double.IsFinite(rebalancing.ReleaseThreshold) || rebalancing.ReleaseThreshold < 0 || rebalancing.ReleaseThreshold > rebalancing.ImbalanceThreshold)
+            {
+                failures.Add(Invariant($"{name}ReleaseThreshold must be between 0 and ImbalanceThreshold ({rebalancing.ImbalanceThreshold}) (was {rebalancing.ReleaseThreshold})."));
+            }
+
+            Range(failures, $"{name}HotCycles", rebalancing.HotCycles, 1, 1_000);
+            Range(failures, $"{name}MaxMigrationsPerCycle", rebalancing.MaxMigrationsPerCycle, 0, 10_000);
+            if (rebalancing.PartitionCooldown < TimeSpan.Zero)
+            {
+                failures.Add(Invariant($"{name}PartitionCooldown must be 0 or more (was {rebalancing.PartitionCooldown})."));
+            }
+
+            Fraction(failures, $"{name}MinimumGain", rebalancing.MinimumGain, allowZero: true);
+            Fraction(failures, $"{name}DrainTargetUtilization", rebalancing.DrainTargetUtilization, allowZero: false);
+            if (rebalancing.MigrationTimeout <= TimeSpan.Zero)
+            {
+                failures.Add(Invariant($"{name}MigrationTimeout must be greater than zero (was {rebalancing.MigrationTimeout})."));
+            }
+        }
+
+        if (options.Scaling is not { } scaling)
+        {
+            failures.Add($"{Prefix}Scaling must be set.");
+        }
+        else
+        {
+            var name = $"{Prefix}Scaling:";
+            Fraction(failures, $"{name}TargetUtilization", scaling.TargetUtilization, allowZero: false);
+            Range(failures, $"{name}MinSilos", scaling.MinSilos, 1, 100_000);
+            Range(failures, $"{name}MaxSilos", scaling.MaxSilos, Math.Max(1, scaling.MinSilos), 100_000);
+            if (!double.IsFinite(scaling.ScaleInMargin) || scaling.ScaleInMargin < 0 || scaling.ScaleInMargin >= 1)
+            {
+                failures.Add(Invariant($"{name}ScaleInMargin must be 0 or more and below 1 (was {scaling.ScaleInMargin})."));
+            }
+
+            Range(failures, $"{name}StableCycles", scaling.StableCycles, 1, 1_000);
+            if (scaling.SiloCapacity is { } capacity && (!double.IsFinite(capacity) || capacity <= 0))
+            {
+                failures.Add(Invariant($"{name}SiloCapacity must be a finite number greater than zero, or unset (was {capacity})."));
+            }
+        }
+    }
+
+    private static void Range(List<string> failures, string name, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add(Invariant($"{name} must be between {min} and {max} (was {value})."));
+        }
+    }
+
+    private static void Fraction(List<string> failures, string name, double value, bool allowZero)
+    {
+        if (!double.IsFinite(value) || value > 1 || (allowZero ? value < 0 : value <= 0))
+        {
+            failures.Add(Invariant($"{name} must be {(allowZero ? "between 0 and 1" : "above 0 and at most 1")} (was {value})."));
+        }
     }
 
     private static string Invariant(FormattableString message) => message.ToString(CultureInfo.InvariantCulture);

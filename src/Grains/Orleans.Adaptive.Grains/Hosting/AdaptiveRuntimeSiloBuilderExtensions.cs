@@ -80,7 +80,22 @@ public static class AdaptiveRuntimeSiloBuilderExtensions
         builder.AddIncomingGrainCallFilter<RequestStatisticsFilter>();
 
         builder.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+        services.TryAddSingleton<ClusterViewHolder>();
+        builder.AddPlacementDirector<PredictedLoadPlacement, PredictedLoadPlacementDirector>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, AdaptiveRuntimeStartup>();
+    }
+
+    /// <summary>
+    /// Makes <see cref="PredictedLoadPlacement"/> the placement of every grain class that names no placement of its
+    /// own (Orleans' default is resource-optimized placement). Work partitions use it either way.
+    /// </summary>
+    public static ISiloBuilder UsePredictedLoadPlacementByDefault(this ISiloBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddServices(builder);
+        // Orleans registers its default with TryAdd before the host's configuration runs; the last registration wins.
+        builder.Services.AddSingleton<PlacementStrategy>(PredictedLoadPlacement.Instance);
+        return builder;
     }
 
     /// <summary>Marks that the runtime's services were added, so a second call adds nothing twice.</summary>

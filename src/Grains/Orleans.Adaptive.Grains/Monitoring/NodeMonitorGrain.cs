@@ -29,13 +29,18 @@ internal sealed partial class NodeMonitorGrain : Grain, INodeMonitorGrain, IAdap
     private readonly ILogger<NodeMonitorGrain> _logger;
     private readonly NodeMonitorOptions _options;
     private readonly string _siloKey;
+    private readonly ClusterViewHolder _views;
+    private readonly TimeSpan _reportTimeout;
     private DateTimeOffset _startedAt;
     private int _consecutiveFailures;
+    private int _consecutiveReportFailures;
+    private Task _reporting = Task.CompletedTask;
 
     public NodeMonitorGrain(
         NodeSampler sampler,
         NodeSampleHistory history,
         SimulatedCapacityExecutor executor,
+        ClusterViewHolder views,
         ILocalSiloDetails silo,
         IOptions<AdaptiveRuntimeOptions> options,
         TimeProvider time,
@@ -44,11 +49,14 @@ internal sealed partial class NodeMonitorGrain : Grain, INodeMonitorGrain, IAdap
         _sampler = sampler;
         _history = history;
         _executor = executor;
+        _views = views;
         _silo = silo;
         _time = time;
         _logger = logger;
         _options = options.Value.NodeMonitor;
         _siloKey = NodeMonitorKey.For(silo.SiloAddress);
+        // A report must not outlive the next one's slot, but a slow network deserves a few seconds.
+        _reportTimeout = TimeSpan.FromTicks(Math.Max(_options.SampleInterval.Ticks, TimeSpan.FromSeconds(5).Ticks));
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -93,8 +101,9 @@ internal sealed partial class NodeMonitorGrain : Grain, INodeMonitorGrain, IAdap
     {
         try
         {
-            _history.Record(sequence => _sampler.TakeSample(_siloKey, sequence));
+            var sample = _history.Record(sequence => _sampler.TakeSample(_siloKey, sequence));
             _consecutiveFailures = 0;
+            ReportToSupervisor(sample);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -106,5 +115,47 @@ internal sealed partial class NodeMonitorGrain : Grain, INodeMonitorGrain, IAdap
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Sends the sample and partition loads to the supervisor and keeps the view it returns. Not awaited by the
+    /// sampling timer, so an unreachable supervisor never delays sampling; a report still under way when the next
+    /// sample is taken makes that sample skip reporting.
+    /// </summary>
+    private void ReportToSupervisor(NodeSample sample)
+    {
+        if (!_reporting.IsCompleted)
+        {
+            return;
+        }
+
+        _reporting = ReportAsync(new NodeReport(sample, _sampler.LatestPartitionLoads));
+    }
+
+    private async Task ReportAsync(NodeReport report)
+    {
+        try
+        {
+            var view = await GrainFactory.GetSupervisor().Report(report, _views.Version).WaitAsync(_reportTimeout);
+            if (view is not null)
+            {
+                _views.Update(view);
+            }
+
+            _consecutiveReportFailures = 0;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Failing reports are expected while the supervisor moves (its silo died); say so when it lasts.
+            var failures = ++_consecutiveReportFailures;
+            if (failures == 10 || failures % 100 == 0)
+            {
+                Log.ReportFailing(_logger, exception, _siloKey, failures);
+            }
+            else
+            {
+                Log.ReportFailed(_logger, exception, _siloKey, failures);
+            }
+        }
     }
 }

@@ -63,7 +63,7 @@ internal static class NodeSampleCalculator
             previous.Partitions.TryGetValue(id, out var before);
             var items = Math.Max(0, totals.Items - before.Items);
             var units = Math.Max(0, totals.WorkUnits - before.WorkUnits);
-            loads.Add(new PartitionLoad(id.ToString(), items / seconds, units / seconds));
+            loads.Add(new PartitionLoad(id.ToString(), items / seconds, units / seconds, totals.IsActive));
         }
 
         loads.Sort(static (a, b) => b.WorkUnitsPerSecond.CompareTo(a.WorkUnitsPerSecond));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Adaptive.Diagnostics;
+using Orleans.Adaptive.Placement;
 using Orleans.Concurrency;
 
 namespace Orleans.Adaptive.Partitions;
@@ -24,6 +25,7 @@ namespace Orleans.Adaptive.Partitions;
 /// </para>
 /// </remarks>
 [Reentrant]
+[PredictedLoadPlacement]
 internal sealed class WorkPartitionGrain : Grain, IWorkPartitionGrain
 {
     private readonly IPersistentState<WorkPartitionState> _state;

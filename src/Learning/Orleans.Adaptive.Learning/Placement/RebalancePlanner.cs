@@ -68,7 +68,11 @@ public sealed class RebalancePlanner
     /// <param name="now">The time of the cycle.</param>
     /// <param name="silos">Every silo known, with its predicted load.</param>
     /// <param name="partitions">Every movable partition, with its silo and predicted load.</param>
-    public RebalancePlan Plan(DateTimeOffset now, IReadOnlyList<SiloLoadInput> silos, IReadOnlyList<PartitionLoadInput> partitions)
+    /// <param name="budget">
+    /// Most moves this cycle, if fewer than <see cref="RebalanceOptions.MaxMovesPerCycle"/> (for instance when moves
+    /// of earlier cycles are still under way).
+    /// </param>
+    public RebalancePlan Plan(DateTimeOffset now, IReadOnlyList<SiloLoadInput> silos, IReadOnlyList<PartitionLoadInput> partitions, int? budget = null)
     {
         ArgumentNullException.ThrowIfNull(silos);
         ArgumentNullException.ThrowIfNull(partitions);
@@ -113,7 +117,8 @@ public sealed class RebalancePlanner
             }
         }
 
-        if (sources.Count == 0 || _options.MaxMovesPerCycle == 0)
+        var maxMoves = Math.Max(0, Math.Min(budget ?? int.MaxValue, _options.MaxMovesPerCycle));
+        if (sources.Count == 0 || maxMoves == 0)
         {
             return new RebalancePlan([], balanced, imbalanceBefore, imbalanceBefore, HotNames(silos, hot), 0);
         }
@@ -131,12 +136,12 @@ public sealed class RebalancePlanner
         var coolingDown = 0;
         foreach (var source in sources)
         {
-            if (moves.Count >= _options.MaxMovesPerCycle)
+            if (moves.Count >= maxMoves)
             {
                 break;
             }
 
-            coolingDown += MoveOff(now, source, silos, onSource[source]!, load, capacity, hot, balanced, moves);
+            coolingDown += MoveOff(now, source, silos, onSource[source]!, load, capacity, hot, balanced, maxMoves, moves);
         }
 
         return new RebalancePlan(moves, balanced, imbalanceBefore, Imbalance(silos, load, capacity, balanced), HotNames(silos, hot), coolingDown);
@@ -153,6 +158,7 @@ public sealed class RebalancePlanner
         double[] capacity,
         bool[] hot,
         double balanced,
+        int maxMoves,
         List<PlannedMove> moves)
     {
         var role = silos[source].Role;
@@ -175,7 +181,7 @@ public sealed class RebalancePlanner
             ? Math.Max(balanced * (1 + _options.ReleaseThreshold), _options.DrainTargetUtilization)
             : balanced * (1 + _options.ReleaseThreshold);
 
-        while (moves.Count < _options.MaxMovesPerCycle && candidates.Count > 0)
+        while (moves.Count < maxMoves && candidates.Count > 0)
         {
             var excess = load[source] - balanced * capacity[source];
             if (!evacuate && excess <= 0)

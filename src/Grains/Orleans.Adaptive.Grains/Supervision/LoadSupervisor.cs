@@ -1,0 +1,515 @@
+using Orleans.Adaptive.Learning.Placement;
+
+namespace Orleans.Adaptive.Supervision;
+
+/// <summary>
+/// The load side of the supervisor, free of Orleans: takes node reports, keeps the per-partition and per-silo
+/// forecasts up to date, plans migrations, advises a silo count and builds the <see cref="ClusterLoadView"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A silo's predicted load is the sum of the forecasts of the partitions on it plus a forecast of the load its
+/// partitions do not account for (its "residual"). Building it from partitions, rather than forecasting each silo's
+/// total, is what lets a view reflect a migration at once: the moved partition's forecast simply counts on its new
+/// silo.
+/// </para>
+/// <para>
+/// Each cycle reads each silo's newest report once. A migration is pending from the moment it is planned until the
+/// target silo reports the partition active (confirmed) or <see cref="RebalancingOptions.MigrationTimeout"/>
+/// passes (failed); pending moves count in the predictions and against the migration budget.
+/// </para>
+/// <para>Not thread-safe: the supervisor grain owns it and calls it one turn at a time.</para>
+/// </remarks>
+internal sealed class LoadSupervisor
+{
+    /// <summary>Cycles a partition may go unreported by its silo before it is forgotten (deactivated).</summary>
+    private const int ForgetPartitionAfterCycles = 3;
+
+    private readonly AdaptiveRuntimeOptions _options;
+    private readonly TimeSpan _cycleInterval;
+    private readonly EntityLoadForecasts _partitionForecasts;
+    private readonly EntityLoadForecasts _residualForecasts;
+    private readonly RebalancePlanner _planner;
+    private readonly ScaleAdvisor _scale;
+    private readonly Dictionary<string, SiloRecord> _silos = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PartitionRecord> _partitions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PendingMove> _pending = new(StringComparer.Ordinal);
+    private readonly RollingMean _forecastError = new(60);
+    private readonly RollingMean _lastValueError = new(60);
+    private long _modelVersionOffset;
+    private long _restoredViewVersion;
+
+    public LoadSupervisor(AdaptiveRuntimeOptions options)
+    {
+        _options = options;
+        _cycleInterval = options.Adaptation.CycleInterval ?? options.NodeMonitor.SampleInterval;
+        var forecasting = new EntityForecastOptions
+        {
+            History = options.Forecasting.History,
+            RefitEvery = options.Forecasting.RefitEvery,
+            MinimumHistory = Math.Min(10, options.Forecasting.History),
+        };
+        _partitionForecasts = new EntityLoadForecasts(forecasting);
+        _residualForecasts = new EntityLoadForecasts(forecasting);
+        var rebalancing = options.Rebalancing;
+        _planner = new RebalancePlanner(new RebalanceOptions
+        {
+            ImbalanceThreshold = rebalancing.ImbalanceThreshold,
+            ReleaseThreshold = rebalancing.ReleaseThreshold,
+            HotCycles = rebalancing.HotCycles,
+            MaxMovesPerCycle = rebalancing.MaxMigrationsPerCycle,
+            PartitionCooldown = rebalancing.PartitionCooldown,
+            MinimumGain = rebalancing.MinimumGain,
+            DrainTargetUtilization = rebalancing.DrainTargetUtilization,
+        });
+        var scaling = options.Scaling;
+        _scale = new ScaleAdvisor(new ScaleOptions
+        {
+            TargetUtilization = scaling.TargetUtilization,
+            MinSilos = scaling.MinSilos,
+            MaxSilos = scaling.MaxSilos,
+            ScaleInMargin = scaling.ScaleInMargin,
+            StableEvaluations = scaling.StableCycles,
+        });
+    }
+
+    public TimeSpan CycleInterval => _cycleInterval;
+
+    public ClusterLoadView? View { get; private set; }
+
+    public long ModelVersion => _partitionForecasts.Version + _residualForecasts.Version + _modelVersionOffset;
+
+    public int SiloCount => _silos.Count;
+
+    public int PartitionCount => _partitions.Count;
+
+    public int PendingMoves => _pending.Count;
+
+    public RebalancePlanner Planner => _planner;
+
+    public double? ForecastMeanAbsoluteError => _forecastError.Mean;
+
+    public double? LastValueMeanAbsoluteError => _lastValueError.Mean;
+
+    /// <summary>Keeps the newest report of a silo; it is read at the next cycle.</summary>
+    public void Ingest(NodeReport report, DateTimeOffset receivedAt)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(report.Sample);
+        var silo = report.Sample.Silo;
+        if (string.IsNullOrWhiteSpace(silo))
+        {
+            throw new ArgumentException("The report names no silo.", nameof(report));
+        }
+
+        if (!_silos.TryGetValue(silo, out var record))
+        {
+            record = new SiloRecord(silo);
+            _silos[silo] = record;
+        }
+
+        record.Latest = report;
+        record.LastReportAt = receivedAt;
+    }
+
+    /// <summary>Runs one cycle: observe, forecast, plan, advise, publish.</summary>
+    /// <param name="now">The time of the cycle.</param>
+    /// <param name="activeSilos">Silos membership holds active, or null when unknown; others are dropped at once.</param>
+    /// <param name="adaptationEnabled">Whether moves may be planned.</param>
+    /// <param name="states">Silos that are not plainly active (draining, quarantined).</param>
+    public CycleOutcome RunCycle(
+        DateTimeOffset now,
+        IReadOnlySet<string>? activeSilos,
+        bool adaptationEnabled,
+        IReadOnlyDictionary<string, SiloAdaptiveState> states)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        var departed = ForgetDepartedSilos(now, activeSilos);
+        ObserveNewReports();
+        var timedOut = ExpirePendingMoves(now);
+        ForgetVanishedPartitions();
+
+        var silos = _silos.Values.OrderBy(static s => s.Silo, StringComparer.Ordinal).ToList();
+        var capacities = PlanningCapacities(silos, out var capacityPerSilo);
+        var horizon = _options.Forecasting.Horizon;
+        var siloIndex = new Dictionary<string, int>(silos.Count, StringComparer.Ordinal);
+        var predicted = new double[silos.Count, horizon];
+        for (var i = 0; i < silos.Count; i++)
+        {
+            siloIndex[silos[i].Silo] = i;
+            for (var h = 0; h < horizon; h++)
+            {
+                predicted[i, h] = _residualForecasts.Predict(silos[i].Silo, h + 1) ?? 0;
+            }
+        }
+
+        var partitionInputs = new List<PartitionLoadInput>(_partitions.Count);
+        var partitionPredictions = new List<double>(_partitions.Count);
+        foreach (var (partition, record) in _partitions)
+        {
+            if (!siloIndex.TryGetValue(_pending.TryGetValue(partition, out var pending) ? pending.To : record.Silo, out var index))
+            {
+                continue;
+            }
+
+            var next = _partitionForecasts.Predict(partition) ?? 0;
+            predicted[index, 0] += next;
+            for (var h = 1; h < horizon; h++)
+            {
+                predicted[index, h] += _partitionForecasts.Predict(partition, h + 1) ?? 0;
+            }
+
+            partitionPredictions.Add(next);
+            if (pending is null)
+            {
+                partitionInputs.Add(new PartitionLoadInput(partition, index, next));
+            }
+        }
+
+        var plan = RebalancePlan.Empty;
+        if (adaptationEnabled && _options.Rebalancing.Enabled && silos.Count > 1)
+        {
+            var siloInputs = new SiloLoadInput[silos.Count];
+            for (var i = 0; i < silos.Count; i++)
+            {
+                siloInputs[i] = new SiloLoadInput(silos[i].Silo, capacities[i], predicted[i, 0], RoleOf(states, silos[i].Silo));
+            }
+
+            plan = _planner.Plan(now, siloInputs, partitionInputs, _options.Rebalancing.MaxMigrationsPerCycle - _pending.Count);
+            foreach (var move in plan.Moves)
+            {
+                _pending[move.Partition] = new PendingMove(move.Partition, move.From, move.To, now);
+                var from = siloIndex[move.From];
+                var to = siloIndex[move.To];
+                for (var h = 0; h < horizon; h++)
+                {
+                    predicted[from, h] -= move.PartitionLoad;
+                    predicted[to, h] += move.PartitionLoad;
+                }
+            }
+        }
+
+        var totalPredicted = 0.0;
+        var forecasts = new List<SiloForecast>(silos.Count);
+        for (var i = 0; i < silos.Count; i++)
+        {
+            var loads = new double[horizon];
+            for (var h = 0; h < horizon; h++)
+            {
+                loads[h] = Math.Max(0, predicted[i, h]);
+            }
+
+            var state = states.GetValueOrDefault(silos[i].Silo, SiloAdaptiveState.Active);
+            silos[i].Prediction = loads[0];
+            totalPredicted += loads[0];
+            forecasts.Add(new SiloForecast
+            {
+                Silo = silos[i].Silo,
+                State = state,
+                ReportedCapacity = silos[i].ReportedCapacity,
+                Capacity = capacities[i],
+                ObservedLoad = silos[i].ObservedLoad,
+                PredictedLoad = loads[0],
+                PredictedLoads = loads,
+                Partitions = silos[i].ActivePartitions,
+                LastReportAt = silos[i].LastReportAt,
+            });
+        }
+
+        var previousAdvice = _scale.DesiredSilos;
+        var desired = capacityPerSilo is { } perSilo ? _scale.Evaluate(totalPredicted, perSilo) : null;
+        var activeCapacity = forecasts.Where(static f => f.State == SiloAdaptiveState.Active).Sum(static f => f.Capacity);
+        View = new ClusterLoadView
+        {
+            Version = (View?.Version ?? _restoredViewVersion) + 1,
+            CreatedAt = now,
+            CycleInterval = _cycleInterval,
+            AdaptationEnabled = adaptationEnabled,
+            ModelVersion = ModelVersion,
+            Silos = forecasts,
+            ExpectedPartitionLoad = ExpectedPartitionLoad(partitionPredictions, capacityPerSilo),
+            DesiredSilos = desired,
+            TargetUtilization = _options.Scaling.TargetUtilization,
+            BalancedUtilization = activeCapacity > 0 ? totalPredicted / activeCapacity : 0,
+        };
+
+        return new CycleOutcome(View, plan, timedOut, departed, previousAdvice != desired && desired is not null ? desired : null, totalPredicted, capacityPerSilo);
+    }
+
+    /// <summary>Drops a move that could not be started, so the partition counts where it is.</summary>
+    public void CancelMove(string partition) => _pending.Remove(partition);
+
+    /// <summary>Restores what the supervisor persisted: cool-downs, models, versions.</summary>
+    public void Restore(SupervisorState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _planner.RestoreLastMoved(state.LastMoved);
+        _partitionForecasts.Restore(state.PartitionModels.Select(static m => m.ToSnapshot()), 0);
+        _residualForecasts.Restore(state.ResidualModels.Select(static m => m.ToSnapshot()), 0);
+        _modelVersionOffset = state.ModelVersion;
+        _restoredViewVersion = state.ViewVersion;
+    }
+
+    /// <summary>Copies what must survive a restart into <paramref name="state"/>.</summary>
+    /// <param name="state">The state to fill.</param>
+    /// <param name="includeModels">Whether to copy the forecasting models too (they are larger and change every cycle).</param>
+    /// <param name="maxPartitionModels">Most partition models kept: the most loaded ones.</param>
+    public void SaveTo(SupervisorState state, bool includeModels, int maxPartitionModels)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.LastMoved = new Dictionary<string, DateTimeOffset>(_planner.LastMoved, StringComparer.Ordinal);
+        state.ViewVersion = View?.Version ?? state.ViewVersion;
+        state.ModelVersion = ModelVersion;
+        if (includeModels)
+        {
+            state.ResidualModels = _residualForecasts.Snapshot().Select(ForecastModelState.From).ToList();
+            state.PartitionModels = _partitionForecasts.Snapshot()
+                .OrderByDescending(static m => m.Last)
+                .Take(maxPartitionModels)
+                .Select(ForecastModelState.From)
+                .ToList();
+        }
+    }
+
+    private List<string> ForgetDepartedSilos(DateTimeOffset now, IReadOnlySet<string>? activeSilos)
+    {
+        var staleAfter = _cycleInterval * _options.Adaptation.StaleViewCycles;
+        var departed = new List<string>();
+        foreach (var (silo, record) in _silos)
+        {
+            if ((activeSilos is not null && !activeSilos.Contains(silo)) || now - record.LastReportAt > staleAfter)
+            {
+                departed.Add(silo);
+            }
+        }
+
+        foreach (var silo in departed)
+        {
+            _silos.Remove(silo);
+            _residualForecasts.Forget(silo);
+        }
+
+        return departed;
+    }
+
+    private void ObserveNewReports()
+    {
+        var partitionLoads = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var record in _silos.Values)
+        {
+            record.ReportedThisCycle = false;
+            if (record.Latest is not { } report || report.Sample.Sequence == record.ProcessedSequence)
+            {
+                continue;
+            }
+
+            record.ProcessedSequence = report.Sample.Sequence;
+            record.ReportedThisCycle = true;
+            record.ReportedActive.Clear();
+            var partitionSum = 0.0;
+            foreach (var partition in report.Partitions ?? [])
+            {
+                if (partition?.GrainId is null || !double.IsFinite(partition.WorkUnitsPerSecond) || partition.WorkUnitsPerSecond < 0)
+                {
+                    continue;
+                }
+
+                partitionLoads[partition.GrainId] = partitionLoads.GetValueOrDefault(partition.GrainId) + partition.WorkUnitsPerSecond;
+                partitionSum += partition.WorkUnitsPerSecond;
+                if (partition.IsActive)
+                {
+                    record.ReportedActive.Add(partition.GrainId);
+                    Locate(partition.GrainId, record.Silo);
+                }
+            }
+
+            var observed = report.Sample.WorkUnitsPerSecond is { } units && double.IsFinite(units) && units >= 0 ? units : partitionSum;
+            if (record.Prediction is { } predictedBefore && record.HasObservation)
+            {
+                _forecastError.Add(Math.Abs(predictedBefore - observed));
+                _lastValueError.Add(Math.Abs(record.ObservedLoad - observed));
+            }
+
+            record.ObservedLoad = observed;
+            record.HasObservation = true;
+            record.ReportedCapacity = report.Sample.CapacityWorkUnitsPerSecond is { } capacity && double.IsFinite(capacity) && capacity > 0 ? capacity : null;
+            record.ActivePartitions = record.ReportedActive.Count;
+            _residualForecasts.Observe(record.Silo, Math.Max(0, observed - partitionSum));
+        }
+
+        foreach (var (partition, load) in partitionLoads)
+        {
+            _partitionForecasts.Observe(partition, load);
+        }
+    }
+
+    private void Locate(string partition, string silo)
+    {
+        if (!_partitions.TryGetValue(partition, out var record))
+        {
+            record = new PartitionRecord();
+            _partitions[partition] = record;
+        }
+
+        record.Silo = silo;
+        record.MissedCycles = 0;
+        if (_pending.TryGetValue(partition, out var pending) && string.Equals(pending.To, silo, StringComparison.Ordinal))
+        {
+            _pending.Remove(partition);
+        }
+    }
+
+    private List<PendingMove> ExpirePendingMoves(DateTimeOffset now)
+    {
+        var expired = new List<PendingMove>();
+        foreach (var move in _pending.Values)
+        {
+            if (now - move.StartedAt > _options.Rebalancing.MigrationTimeout || !_silos.ContainsKey(move.To))
+            {
+                expired.Add(move);
+            }
+        }
+
+        foreach (var move in expired)
+        {
+            _pending.Remove(move.Partition);
+        }
+
+        return expired;
+    }
+
+    private void ForgetVanishedPartitions()
+    {
+        List<string>? vanished = null;
+        foreach (var (partition, record) in _partitions)
+        {
+            if (!_silos.TryGetValue(record.Silo, out var silo))
+            {
+                // Its silo is gone: it will be re-activated elsewhere and reported from there.
+                (vanished ??= []).Add(partition);
+                continue;
+            }
+
+            if (silo.ReportedThisCycle && !silo.ReportedActive.Contains(partition) && !_pending.ContainsKey(partition)
+                && ++record.MissedCycles >= ForgetPartitionAfterCycles)
+            {
+                (vanished ??= []).Add(partition);
+            }
+        }
+
+        foreach (var partition in vanished ?? [])
+        {
+            _partitions.Remove(partition);
+            _partitionForecasts.Forget(partition);
+        }
+    }
+
+    /// <summary>
+    /// The capacity planning uses for each silo: the reported one, else the configured one, else the mean of those
+    /// reported; with none at all, 1 for every silo (loads are then balanced as they are, in absolute terms).
+    /// </summary>
+    private double[] PlanningCapacities(List<SiloRecord> silos, out double? capacityPerSilo)
+    {
+        var reported = silos.Where(static s => s.ReportedCapacity is not null).Select(static s => s.ReportedCapacity!.Value).ToList();
+        double? fallback = _options.Scaling.SiloCapacity ?? (reported.Count > 0 ? reported.Average() : null);
+        var capacities = new double[silos.Count];
+        for (var i = 0; i < silos.Count; i++)
+        {
+            capacities[i] = silos[i].ReportedCapacity ?? fallback ?? 1;
+        }
+
+        capacityPerSilo = fallback is null ? null : capacities.Length > 0 ? capacities.Average() : fallback;
+        return capacities;
+    }
+
+    private static double ExpectedPartitionLoad(List<double> predictions, double? capacityPerSilo)
+    {
+        var positive = predictions.Where(static p => p > 0).ToList();
+        if (positive.Count > 0)
+        {
+            positive.Sort();
+            return positive[positive.Count / 2];
+        }
+
+        // Nothing measured yet: any small positive amount makes placements count, so they spread by capacity.
+        return (capacityPerSilo ?? 1) * 1e-3;
+    }
+
+    private static SiloRole RoleOf(IReadOnlyDictionary<string, SiloAdaptiveState> states, string silo)
+        => states.GetValueOrDefault(silo, SiloAdaptiveState.Active) switch
+        {
+            SiloAdaptiveState.Draining => SiloRole.Draining,
+            SiloAdaptiveState.Quarantined => SiloRole.Quarantined,
+            _ => SiloRole.Active,
+        };
+
+    private sealed class SiloRecord(string silo)
+    {
+        public string Silo { get; } = silo;
+
+        public NodeReport? Latest { get; set; }
+
+        public long ProcessedSequence { get; set; } = -1;
+
+        public DateTimeOffset LastReportAt { get; set; }
+
+        public bool ReportedThisCycle { get; set; }
+
+        public HashSet<string> ReportedActive { get; } = new(StringComparer.Ordinal);
+
+        public bool HasObservation { get; set; }
+
+        public double ObservedLoad { get; set; }
+
+        public double? ReportedCapacity { get; set; }
+
+        public int ActivePartitions { get; set; }
+
+        public double? Prediction { get; set; }
+    }
+
+    private sealed class PartitionRecord
+    {
+        public string Silo { get; set; } = "";
+
+        public int MissedCycles { get; set; }
+    }
+
+    private sealed class RollingMean(int window)
+    {
+        private readonly Queue<double> _values = new();
+        private double _sum;
+
+        public double? Mean => _values.Count == 0 ? null : _sum / _values.Count;
+
+        public void Add(double value)
+        {
+            _values.Enqueue(value);
+            _sum += value;
+            if (_values.Count > window)
+            {
+                _sum -= _values.Dequeue();
+            }
+        }
+    }
+}
+
+/// <summary>A migration started and not yet seen to arrive.</summary>
+internal sealed record PendingMove(string Partition, string From, string To, DateTimeOffset StartedAt);
+
+/// <summary>What one supervisor cycle produced.</summary>
+/// <param name="View">The new view.</param>
+/// <param name="Plan">The rebalance plan (its moves are now pending).</param>
+/// <param name="TimedOut">Earlier moves that did not arrive in time.</param>
+/// <param name="DepartedSilos">Silos dropped this cycle (dead or silent).</param>
+/// <param name="NewScaleAdvice">The advised silo count, when it changed this cycle.</param>
+/// <param name="PredictedClusterLoad">Total predicted load.</param>
+/// <param name="CapacityPerSilo">Capacity of a typical silo, when known.</param>
+internal sealed record CycleOutcome(
+    ClusterLoadView View,
+    RebalancePlan Plan,
+    IReadOnlyList<PendingMove> TimedOut,
+    IReadOnlyList<string> DepartedSilos,
+    int? NewScaleAdvice,
+    double PredictedClusterLoad,
+    double? CapacityPerSilo);
