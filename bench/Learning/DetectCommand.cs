@@ -1,3 +1,4 @@
+using Orleans.Adaptive.Bench;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;

@@ -27,6 +27,19 @@ public sealed class WorkloadDriverOptions
 
     /// <summary>Seed of the arrival and partition draws, so runs can be repeated.</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// How often the hot set moves: every interval, popularity ranks shift by <see cref="HotSetShiftStride"/>
+    /// partitions, so the partitions that were hot cool down and others heat up, as keys do in real workloads.
+    /// Null (the default): popularity never changes.
+    /// </summary>
+    public TimeSpan? HotSetShiftInterval { get; init; }
+
+    /// <summary>
+    /// Partitions the ranks move by at each shift; default (null) about 38% of the partitions, so a new hot set
+    /// barely overlaps the last one.
+    /// </summary>
+    public int? HotSetShiftStride { get; init; }
 }
 
 /// <summary>
@@ -42,6 +55,7 @@ public sealed class WorkloadDriver
     private readonly TimeProvider _time;
     private readonly Random _random;
     private readonly ZipfPartitionChooser _chooser;
+    private readonly int _shiftStride;
     private readonly LatencyHistogram _latency = new();
     private long _submitted, _applied, _duplicates, _rejected, _unknown, _failed, _shed, _inFlight;
     private double _offered;
@@ -63,12 +77,23 @@ public sealed class WorkloadDriver
             throw new ArgumentOutOfRangeException(nameof(options), options.TickInterval, "The tick interval must be greater than zero.");
         }
 
+        if (options.HotSetShiftInterval is { } shift && shift <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), shift, "The hot-set shift interval must be greater than zero.");
+        }
+
+        if (options.HotSetShiftStride is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.HotSetShiftStride, "The hot-set shift stride must be 0 or more.");
+        }
+
         _producer = producer;
         _replay = replay;
         _options = options;
         _time = time ?? TimeProvider.System;
         _random = new Random(options.Seed);
         _chooser = new ZipfPartitionChooser(options.PartitionIds.Count, options.Skew, new Random(unchecked(options.Seed * 31 + 7)));
+        _shiftStride = options.HotSetShiftStride ?? Math.Max(1, (int)Math.Round(options.PartitionIds.Count * 0.382));
     }
 
     /// <summary>Time since <see cref="RunAsync"/> started.</summary>
@@ -119,7 +144,7 @@ public sealed class WorkloadDriver
                             continue;
                         }
 
-                        var partition = _options.PartitionIds[_chooser.Next()];
+                        var partition = _options.PartitionIds[PartitionAt(_chooser.Next(), _time.GetElapsedTime(_started, now))];
                         var task = SubmitOneAsync(partition);
                         pending.Add(task);
                     }
@@ -136,6 +161,19 @@ public sealed class WorkloadDriver
         var drain = Task.WhenAll(pending);
         // Stopping has been requested by now, so the drain waits on its own clock.
         await Task.WhenAny(drain, Task.Delay(drainTimeout, _time, CancellationToken.None)).ConfigureAwait(false);
+    }
+
+    /// <summary>The partition holding popularity rank <paramref name="rank"/> at <paramref name="elapsed"/>.</summary>
+    public int PartitionAt(int rank, TimeSpan elapsed)
+    {
+        var count = _options.PartitionIds.Count;
+        if (_options.HotSetShiftInterval is not { } interval)
+        {
+            return rank;
+        }
+
+        var shifts = (long)(elapsed / interval);
+        return (int)((rank + shifts * _shiftStride) % count);
     }
 
     private async Task SubmitOneAsync(string partition)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Orleans.Adaptive.Bench.Learning;
+namespace Orleans.Adaptive.Bench;
 
 /// <summary>Writes results as indented camelCase JSON; non-finite numbers become null.</summary>
 internal static class JsonOutput
