@@ -159,6 +159,7 @@ public sealed class EntityLoadForecasts
         private double _b = 1;
         private double _c;
         private double _ceiling = double.MaxValue;
+        private double _fittedMin, _fittedMax;
         private bool _fitted;
 
         public EntityModel(int capacity, int stagger)
@@ -171,8 +172,24 @@ public sealed class EntityLoadForecasts
 
         public int SinceRefit { get; set; }
 
+        /// <summary>Times the history was dropped because the load left the range the model was fitted on.</summary>
+        public int RegimeChanges { get; private set; }
+
         public void Add(double value)
         {
+            if (_fitted && OutsideFittedRegime(value))
+            {
+                // The load jumped far outside everything the model was fitted on (a hot key moved here, or went
+                // away): that history describes another regime, and a fit on it would pull forecasts back there
+                // for a whole refit period. Forget it: forecast the last value until a refit on the new regime.
+                Count = 0;
+                _next = 0;
+                _fitted = false;
+                _ceiling = double.MaxValue;
+                SinceRefit = int.MaxValue / 2;
+                RegimeChanges++;
+            }
+
             _values[_next] = value;
             _next = (_next + 1) % _values.Length;
             Count = Math.Min(Count + 1, _values.Length);
@@ -251,8 +268,25 @@ public sealed class EntityLoadForecasts
             {
                 (_a, _b, _c) = (a, b, c);
                 _ceiling = 1.5 * max + 1e-9;
+                _fittedMax = max;
+                _fittedMin = double.MaxValue;
+                for (var age = 0; age < Count; age++)
+                {
+                    _fittedMin = Math.Min(_fittedMin, Value(age));
+                }
+
                 _fitted = true;
             }
+        }
+
+        /// <summary>
+        /// Whether <paramref name="value"/> lies beyond the fitted window's range widened by half its span on each
+        /// side (and by 5% of its maximum, so a flat window is not left at the first wobble).
+        /// </summary>
+        private bool OutsideFittedRegime(double value)
+        {
+            var margin = 0.5 * (_fittedMax - _fittedMin) + 0.05 * _fittedMax + 1e-9;
+            return value > _fittedMax + margin || value < _fittedMin - margin;
         }
 
         public EntityModelSnapshot Snapshot(string entity)
@@ -263,6 +297,8 @@ public sealed class EntityLoadForecasts
             Add(snapshot.BeforeLast);
             Add(snapshot.Last);
             (_a, _b, _c, _ceiling, _fitted) = (snapshot.A, snapshot.B, snapshot.C, snapshot.Ceiling, snapshot.Fitted);
+            // The snapshot keeps the ceiling (1.5 × the fitted maximum) but not the minimum: assume the widest range.
+            (_fittedMin, _fittedMax) = (0, double.IsFinite(snapshot.Ceiling) ? snapshot.Ceiling / 1.5 : double.MaxValue / 4);
         }
 
         public double Lag(int lag) => Value(Math.Min(lag, Count) - 1);

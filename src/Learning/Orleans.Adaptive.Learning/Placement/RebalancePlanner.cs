@@ -13,17 +13,18 @@ namespace Orleans.Adaptive.Learning.Placement;
 /// keeps noise from moving anything.
 /// </para>
 /// <para>
-/// For each source, hottest first, it moves the largest partition that fits both the source's excess over
-/// <c>U</c> and the room of the silo with the most room below <c>U·(1 + ReleaseThreshold)</c> (largest first is
-/// what makes the moves few), as long as the move lowers the larger utilization of the two by at least
+/// For each source, hottest first, until it is down to <c>U</c>: it pairs the source with the least utilized
+/// active silo and moves the partition that leaves the lower peak utilization of the two (the best moves are near
+/// the load that equalises them, so a partition larger than any silo's spare room still moves when that helps, and
+/// big moves first keep the moves few), as long as the peak falls by at least
 /// <see cref="RebalanceOptions.MinimumGain"/> (the move cost: never move for nothing, never turn the target into a
-/// new hot spot). Partitions moved within <see cref="RebalanceOptions.PartitionCooldown"/> stay put, and the whole
-/// plan stops at <see cref="RebalanceOptions.MaxMovesPerCycle"/>.
+/// hotter spot than the source was). Draining and quarantined silos are emptied instead onto the silos with the
+/// most room below a ceiling. Partitions moved within <see cref="RebalanceOptions.PartitionCooldown"/> stay put, and
+/// the whole plan stops at <see cref="RebalanceOptions.MaxMovesPerCycle"/>.
 /// </para>
 /// <para>
-/// Because every accepted move strictly lowers the pair's maximum and no receiver is filled above the release
-/// level, repeated cycles on steady loads converge: they stop moving once no silo is above the threshold or no
-/// move helps.
+/// Because every accepted move strictly lowers the pair's peak, repeated cycles on steady loads converge: they stop
+/// moving once no silo is above the threshold or no move helps (tested with random clusters).
 /// </para>
 /// <para>
 /// Stateful (hot streaks, cool-downs) and not thread-safe: one supervisor owns it. Cost is linear in the number of
@@ -189,13 +190,27 @@ public sealed class RebalancePlanner
                 break;
             }
 
-            var target = RoomiestTarget(silos, load, capacity, hot, source, receiveUpTo, out var room);
+            // Draining or quarantined: fill the roomiest silos up to a ceiling. Hot: pair with the least utilised
+            // silo and move the partition that lowers the pair's peak utilisation most, so the cluster's peak only
+            // falls, even when a single hot partition is larger than any silo's spare room.
+            int target;
+            double room;
+            if (evacuate)
+            {
+                target = RoomiestTarget(silos, load, capacity, hot, source, receiveUpTo, out room);
+            }
+            else
+            {
+                target = LeastUtilizedTarget(silos, load, capacity, hot, source);
+                room = 0;
+            }
+
             if (target < 0)
             {
                 break;
             }
 
-            var chosen = evacuate ? LargestAtMost(candidates, Math.Max(room, 0)) : ChooseForHot(candidates, excess, room);
+            var chosen = evacuate ? LargestAtMost(candidates, Math.Max(room, 0)) : ChooseForHot(candidates, load, capacity, source, target);
             if (chosen < 0)
             {
                 break;
@@ -261,17 +276,16 @@ public sealed class RebalancePlanner
     }
 
     /// <summary>
-    /// For a hot source: the largest partition that fits both the excess and the room (fewest moves); failing
-    /// that, the smallest one that fits the room (overshooting the excess, which the gain check then judges).
+    /// For a hot source paired with <paramref name="target"/>: the partition whose move leaves the lower peak
+    /// utilisation of the two silos (the larger one on ties, for fewer moves), or -1 when no move lowers it.
+    /// The best moves sit near the equalising load (u_s − u_t) ÷ (1/c_s + 1/c_t); a single partition larger than any
+    /// silo's spare room still moves when the pair's peak falls.
     /// </summary>
-    private static int ChooseForHot(List<PartitionLoadInput> sorted, double excess, double room)
+    private static int ChooseForHot(List<PartitionLoadInput> sorted, double[] load, double[] capacity, int source, int target)
     {
-        if (room <= 0)
-        {
-            return -1;
-        }
-
-        var smallestFitting = -1;
+        var peakBefore = load[source] / capacity[source];
+        var best = -1;
+        var bestPeak = peakBefore;
         for (var i = 0; i < sorted.Count; i++)
         {
             var partitionLoad = sorted[i].PredictedLoad;
@@ -280,19 +294,40 @@ public sealed class RebalancePlanner
                 break; // sorted descending: the rest carry no load, moving them gains nothing
             }
 
-            if (partitionLoad <= room)
+            var peak = Math.Max((load[source] - partitionLoad) / capacity[source], (load[target] + partitionLoad) / capacity[target]);
+            if (peak < bestPeak)
             {
-                if (partitionLoad <= excess)
-                {
-                    return i;
-                }
-
-                smallestFitting = i;
+                best = i;
+                bestPeak = peak;
             }
         }
 
-        return smallestFitting;
+        return best;
     }
+
+    /// <summary>The active, non-hot silo with the lowest utilisation, or -1.</summary>
+    private static int LeastUtilizedTarget(IReadOnlyList<SiloLoadInput> silos, double[] load, double[] capacity, bool[] hot, int source)
+    {
+        var best = -1;
+        var lowest = double.PositiveInfinity;
+        for (var i = 0; i < silos.Count; i++)
+        {
+            if (i == source || hot[i] || silos[i].Role != SiloRole.Active)
+            {
+                continue;
+            }
+
+            var utilization = load[i] / capacity[i];
+            if (utilization < lowest)
+            {
+                best = i;
+                lowest = utilization;
+            }
+        }
+
+        return best;
+    }
+
 
     /// <summary>The largest partition with a load of at most <paramref name="room"/> (zero-load ones always fit), or -1.</summary>
     private static int LargestAtMost(List<PartitionLoadInput> sorted, double room)

@@ -53,6 +53,25 @@ public sealed class EntityLoadForecastsTests
         Assert.InRange(forecasts.Predict("p", steps: 10)!.Value, 0, 1.5 * largest + 1e-6);
     }
 
+    [Theory]
+    [InlineData(2.0, 150.0)] // a cold partition becomes hot (the hot set moved onto it)
+    [InlineData(150.0, 2.0)] // and the other way round
+    public void AJumpOutOfTheFittedRange_IsFollowedAtOnce_NotPulledBackToTheOldRegime(double before, double after)
+    {
+        var forecasts = new EntityLoadForecasts(new EntityForecastOptions { History = 120, RefitEvery = 30, MinimumHistory = 10 });
+        var random = new Random(3);
+        for (var t = 0; t < 60; t++)
+        {
+            forecasts.Observe("p", before * (0.9 + 0.2 * random.NextDouble()));
+        }
+
+        forecasts.Observe("p", after);
+        forecasts.Observe("p", after * 1.02);
+
+        // A model fitted on the old regime would forecast about `before` for up to 30 more intervals.
+        Assert.InRange(forecasts.Predict("p")!.Value, after * 0.9, after * 1.1);
+    }
+
     [Fact]
     public void Refits_AreStaggeredAcrossEntities()
     {

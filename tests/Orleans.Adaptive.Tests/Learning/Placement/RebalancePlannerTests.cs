@@ -72,6 +72,42 @@ public sealed class RebalancePlannerTests
         Assert.Equal(["silo-0"], plan.HotSilos);
     }
 
+    [Fact]
+    public void AHotPartitionLargerThanAnySilosSpareRoom_StillMoves_WhenThatLowersThePeak()
+    {
+        // A weak silo (500) at 90% with one 450-unit partition; two strong silos at 30%. Balanced is 0.42, so a strong
+        // silo has only 162 units of room below 1.1 × balanced, yet moving the partition takes the peak from 90% to
+        // 75%: it must move.
+        var planner = new RebalancePlanner(new RebalanceOptions { HotCycles = 1 });
+        var cluster = new Cluster([500, 1000, 1000]);
+        cluster.AddPartition(silo: 0, load: 450);
+        cluster.AddPartitions(silo: 1, count: 3, load: 100);
+        cluster.AddPartitions(silo: 2, count: 3, load: 100);
+
+        var plan = cluster.Plan(planner, Start);
+
+        var move = Assert.Single(plan.Moves);
+        Assert.Equal("p0", move.Partition);
+        Assert.Equal(0.75, move.ToUtilizationAfter, 9);
+    }
+
+    [Fact]
+    public void AHotSilo_ShedsThePartitionThatLowersThePeakMost()
+    {
+        // Weak silo at 80% (300 + 100); strong ones at 40%. Moving the 100 leaves a 60% peak, moving the 300 a 70% one.
+        var planner = new RebalancePlanner(new RebalanceOptions { HotCycles = 1 });
+        var cluster = new Cluster([500, 1000, 1000]);
+        cluster.AddPartition(silo: 0, load: 300);
+        cluster.AddPartition(silo: 0, load: 100);
+        cluster.AddPartitions(silo: 1, count: 4, load: 100);
+        cluster.AddPartitions(silo: 2, count: 4, load: 100);
+
+        var plan = cluster.Plan(planner, Start);
+
+        Assert.Equal("p1", plan.Moves[0].Partition);
+        Assert.Equal(0.6, plan.Moves[0].FromUtilizationAfter, 9);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
