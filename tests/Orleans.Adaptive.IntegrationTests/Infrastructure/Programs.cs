@@ -11,6 +11,12 @@ internal static class Programs
 
     public static string BenchLearningDll => Find("BenchLearningDll");
 
+    public static string BenchPlacementDll => Find("BenchPlacementDll");
+
+    public static string BenchScaleDll => Find("BenchScaleDll");
+
+    public static string BenchOverheadDll => Find("BenchOverheadDll");
+
     private static string Find(string key)
     {
         var path = typeof(Programs).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
