@@ -13,17 +13,40 @@ namespace Orleans.Adaptive.Silo.Demo;
 internal sealed class DemoCluster : IAsyncDisposable
 {
     private readonly List<DemoSilo> _silos;
+    private readonly DemoSettings _demo;
+    private readonly DemoPorts _ports;
+    private readonly DemoLogSink _logSink;
+    private readonly AdaptiveClusterOptions _cluster;
 
-    private DemoCluster(List<DemoSilo> silos, AdaptiveClusterOptions clientOptions)
+    // Silos stopped by the autoscaler; they keep their names taken.
+    private readonly List<DemoSilo> _stopped = [];
+
+    // Shared by every silo: a silo the autoscaler stops keeps nobody's state, as with a real database.
+    private readonly ProcessMemoryStore _store = new();
+
+    private DemoCluster(DemoSettings demo, DemoPorts ports, DemoLogSink logSink, AdaptiveClusterOptions cluster)
     {
-        _silos = silos;
-        ClientOptions = clientOptions;
+        _silos = [];
+        _demo = demo;
+        _ports = ports;
+        _logSink = logSink;
+        _cluster = cluster;
     }
 
-    public IReadOnlyList<DemoSilo> Silos => _silos;
+    /// <summary>The silos running now (a snapshot: the autoscaler changes the list from another task).</summary>
+    public IReadOnlyList<DemoSilo> Silos
+    {
+        get
+        {
+            lock (_silos)
+            {
+                return _silos.ToArray();
+            }
+        }
+    }
 
-    /// <summary>How a client reaches this cluster: every silo's gateway.</summary>
-    public AdaptiveClusterOptions ClientOptions { get; }
+    /// <summary>How a client reaches this cluster: the gateways of the silos started at the beginning.</summary>
+    public AdaptiveClusterOptions ClientOptions => _cluster;
 
     public static async Task<DemoCluster> StartAsync(DemoSettings demo, DemoPorts ports, DemoLogSink logSink, CancellationToken cancellationToken)
     {
@@ -35,41 +58,17 @@ internal sealed class DemoCluster : IAsyncDisposable
             GatewayPorts = ports.GatewayPorts,
         };
 
-        var silos = new List<DemoSilo>();
-        for (var i = 0; i < demo.Silos; i++)
-        {
-            var capacity = demo.Capacities[i];
-            var runtime = new AdaptiveRuntimeOptions();
-            runtime.NodeMonitor.SampleInterval = demo.SampleInterval;
-            runtime.NodeMonitor.HistoryCapacity = 3600;
-            runtime.Capacity.WorkUnitsPerSecond = capacity;
-            // About two seconds of queue: overload shows as refusals (and client retries), not minute-long waits.
-            runtime.Capacity.MaxQueueLength = Math.Max(10, (int)(capacity * 2 / demo.ItemCost));
-            var settings = new SiloSettings
-            {
-                Name = $"silo-{i}",
-                Cluster = cluster,
-                SiloPort = ports.SiloPorts[i],
-                GatewayPort = ports.GatewayPorts[i],
-                PrimarySiloPort = ports.SiloPorts[0],
-                Storage = StorageMode.Memory,
-                Runtime = runtime,
-            };
-
-            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-            builder.Logging.ClearProviders();
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Logging.AddProvider(logSink);
-            SiloHostFactory.ConfigureSilo(builder, settings);
-            silos.Add(new DemoSilo(settings, builder.Build()));
-        }
-
-        var started = new DemoCluster(silos, cluster);
+        var started = new DemoCluster(demo, ports, logSink, cluster);
         try
         {
+            for (var i = 0; i < demo.Silos; i++)
+            {
+                started._silos.Add(started.Build($"silo-{i}", demo.Capacities[i], ports.SiloPorts[i], ports.GatewayPorts[i]));
+            }
+
             // The primary first: the others join through it.
-            await silos[0].Host.StartAsync(cancellationToken);
-            await Task.WhenAll(silos.Skip(1).Select(s => s.Host.StartAsync(cancellationToken)));
+            await started._silos[0].Host.StartAsync(cancellationToken);
+            await Task.WhenAll(started._silos.Skip(1).Select(s => s.Host.StartAsync(cancellationToken)));
             return started;
         }
         catch
@@ -77,6 +76,84 @@ internal sealed class DemoCluster : IAsyncDisposable
             await started.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Starts one more silo (on ports the system picks) and returns it once it has joined.</summary>
+    public async Task<DemoSilo> AddSiloAsync(double capacity, CancellationToken cancellationToken)
+    {
+        var free = PortPicker.PickFree(2);
+        var silo = Build($"silo-{_silos.Count + _stopped.Count}", capacity, free[0], free[1]);
+        try
+        {
+            await silo.Host.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            silo.Host.Dispose();
+            throw;
+        }
+
+        lock (_silos)
+        {
+            _silos.Add(silo);
+        }
+
+        return silo;
+    }
+
+    /// <summary>Stops a silo gracefully (its activations deactivate; their state is in the shared store).</summary>
+    public async Task StopSiloAsync(DemoSilo silo, CancellationToken cancellationToken)
+    {
+        lock (_silos)
+        {
+            if (silo == _silos[0])
+            {
+                throw new InvalidOperationException("The primary silo holds membership and cannot be stopped while the demo runs.");
+            }
+
+            _silos.Remove(silo);
+            _stopped.Add(silo);
+        }
+        try
+        {
+            await silo.Host.StopAsync(cancellationToken);
+        }
+        finally
+        {
+            silo.Host.Dispose();
+        }
+    }
+
+    private DemoSilo Build(string name, double capacity, int siloPort, int gatewayPort)
+    {
+        var runtime = new AdaptiveRuntimeOptions();
+        runtime.NodeMonitor.SampleInterval = _demo.SampleInterval;
+        runtime.NodeMonitor.HistoryCapacity = 3600;
+        runtime.Capacity.WorkUnitsPerSecond = capacity;
+        // About two seconds of queue: overload shows as refusals (and client retries), not minute-long waits.
+        runtime.Capacity.MaxQueueLength = Math.Max(10, (int)(capacity * 2 / _demo.ItemCost));
+        runtime.Adaptation.Enabled = _demo.Adaptation;
+        // The autoscaler may add silos up to MaxSilos and remove the ones it added, never the initial ones.
+        runtime.Scaling.MinSilos = _demo.Silos;
+        runtime.Scaling.MaxSilos = _demo.ScaleUpTo;
+        var settings = new SiloSettings
+        {
+            Name = name,
+            Cluster = _cluster,
+            SiloPort = siloPort,
+            GatewayPort = gatewayPort,
+            PrimarySiloPort = _ports.SiloPorts[0],
+            Storage = StorageMode.ProcessMemory,
+            ProcessStorage = _store,
+            Runtime = runtime,
+        };
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddProvider(_logSink);
+        SiloHostFactory.ConfigureSilo(builder, settings);
+        return new DemoSilo(settings, builder.Build());
     }
 
     public async ValueTask DisposeAsync()

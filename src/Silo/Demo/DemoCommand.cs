@@ -35,6 +35,9 @@ internal static class DemoCommand
         var siloPort = Add(root, new Option<int?>("--silo-port") { Description = "Silo port of the first silo (default 11111, or free ports if taken)." });
         var gatewayPort = Add(root, new Option<int?>("--gateway-port") { Description = "Gateway port of the first silo (default 30000, or free ports if taken)." });
         var clusterId = Add(root, new Option<string?>("--cluster-id") { Description = "Cluster id (default local)." });
+        var noAdaptation = Add(root, new Option<bool>("--no-adaptation") { Description = "Run Orleans alone: no placement by prediction, no migrations, no autoscaling (the supervisor still forecasts)." });
+        var scaleUpTo = Add(root, new Option<int?>("--scale-up-to") { Description = "Most silos the autoscaler runs (default: --silos + 1; equal to --silos turns autoscaling off)." });
+        var shiftEvery = Add(root, new Option<string?>("--shift-every") { Description = "How often the hot partitions change (default 60s; 'never' keeps them)." });
         var plain = Add(root, new Option<bool>("--plain") { Description = "Print a line every 5 seconds instead of the live view (the default when output is redirected)." });
 
         root.SetAction(async (parse, cancellationToken) =>
@@ -58,6 +61,9 @@ internal static class DemoCommand
                 SiloPort = parse.GetValue(siloPort),
                 GatewayPort = parse.GetValue(gatewayPort),
                 ClusterId = parse.GetValue(clusterId) ?? AdaptiveClusterOptions.DefaultClusterId,
+                Adaptation = !parse.GetValue(noAdaptation),
+                ScaleUpTo = parse.GetValue(scaleUpTo) ?? Math.Min(parse.GetValue(silos) + 1, DemoSettings.MaxSilos),
+                ShiftEvery = parse.GetValue(shiftEvery) is "never" ? null : ParseDuration(parse.GetValue(shiftEvery), "--shift-every", TimeSpan.FromSeconds(60), errors),
                 Plain = parse.GetValue(plain) || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive,
             };
             errors.AddRange(settings.Validate());
@@ -148,11 +154,36 @@ internal static class DemoCommand
         CancellationToken cancellationToken)
     {
         var recorder = new DemoRecorder(connection.Client, cluster.Silos, startedAt);
+        var autoscaler = new DemoAutoscaler(cluster, recorder, connection.Client, settings);
+        var supervisor = connection.Client.GetSupervisor();
+        var decisions = new List<AdaptiveDecision>();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        string SiloName(string? address)
+        {
+            if (address is null)
+            {
+                return "-";
+            }
+
+            foreach (var silo in cluster.Silos)
+            {
+                names.TryAdd(silo.Address, silo.Name);
+            }
+
+            return names.GetValueOrDefault(address, address);
+        }
         var partitionIds = Enumerable.Range(0, settings.Partitions).Select(static i => $"p{i:00}").ToList();
         var driver = new WorkloadDriver(
             connection.Adaptive.CreateProducer(),
             replay,
-            new WorkloadDriverOptions { PartitionIds = partitionIds, Skew = settings.Skew, ItemCost = settings.ItemCost, Seed = settings.Seed });
+            new WorkloadDriverOptions
+            {
+                PartitionIds = partitionIds,
+                Skew = settings.Skew,
+                ItemCost = settings.ItemCost,
+                Seed = settings.Seed,
+                HotSetShiftInterval = settings.ShiftEvery,
+            });
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (settings.Duration is { } duration)
@@ -180,7 +211,11 @@ internal static class DemoCommand
             }
 
             await recorder.CollectAsync(QueryTimeout, CancellationToken.None);
-            return new DemoFrame(driver.Elapsed, settings.Duration, replay, driver.ReadStatistics(), status, statusError, cluster.Silos, log.Recent(3), cliHint);
+            var (view, supervisorStatus) = await ReadSupervisorAsync(supervisor, decisions, SiloName);
+            autoscaler.Evaluate(view, stop.Token);
+            return new DemoFrame(
+                driver.Elapsed, settings.Duration, replay, driver.ReadStatistics(), status, statusError, cluster.Silos, log.Recent(3), cliHint,
+                view, supervisorStatus, decisions.TakeLast(3).ToList(), autoscaler, SiloName);
         }
 
         if (settings.Plain)
@@ -214,6 +249,8 @@ internal static class DemoCommand
 
         Console.Error.WriteLine("Stopping: draining work in flight…");
         await driving;
+        await autoscaler.WaitAsync();
+        var (finalView, finalStatus) = await ReadSupervisorAsync(supervisor, decisions, SiloName);
         var endedAt = DateTimeOffset.UtcNow;
         await recorder.CollectAsync(QueryTimeout, CancellationToken.None);
         await recorder.CollectPartitionsAsync(QueryTimeout, CancellationToken.None);
@@ -221,7 +258,10 @@ internal static class DemoCommand
 
         if (settings.ReportPath is { } path)
         {
-            var document = DemoReport.Build(settings, recorder, driver, endedAt);
+            var document = DemoReport.Build(settings, recorder, driver, endedAt, finalStatus is null ? null : new ReportSupervisor(
+                finalStatus.AdaptationEnabled, finalStatus.Cycles, finalStatus.Migrations, finalStatus.MigrationsFailed,
+                finalStatus.ForecastMeanAbsoluteError, finalStatus.LastValueMeanAbsoluteError, finalView?.DesiredSilos,
+                autoscaler.Started, autoscaler.Stopped, decisions));
             await DemoReport.WriteAsync(path, document, CancellationToken.None);
             Console.Error.WriteLine($"Report written to {Path.GetFullPath(path)} ({document.Silos.Sum(static s => s.Samples.Count)} samples from {document.Silos.Count} silos).");
         }
@@ -229,7 +269,47 @@ internal static class DemoCommand
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"Done after {driver.Elapsed.TotalSeconds:0.0} s: {statistics.Submitted} items submitted, {statistics.Applied} applied, {statistics.Duplicates} duplicates, {statistics.Rejected} rejected, {statistics.Unknown} unknown, {statistics.Failed} failed, {statistics.Shed} shed, {statistics.InFlight} still in flight."));
+        if (finalStatus is not null)
+        {
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Supervisor: {finalStatus.Migrations} migrations ({finalStatus.MigrationsFailed} failed); autoscaler started {autoscaler.Started} and stopped {autoscaler.Stopped} silos."));
+        }
         return cancellationToken.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The supervisor's latest view and status, and its new decisions appended to <paramref name="decisions"/> with
+    /// silo addresses replaced by the demo's names; nulls while the supervisor cannot be reached.
+    /// </summary>
+    private static async Task<(ClusterLoadView? View, SupervisorStatus? Status)> ReadSupervisorAsync(
+        ISupervisorGrain supervisor, List<AdaptiveDecision> decisions, Func<string?, string> siloName)
+    {
+        try
+        {
+            var view = await supervisor.GetView().WaitAsync(QueryTimeout);
+            var status = await supervisor.GetStatus().WaitAsync(QueryTimeout);
+            var fresh = await supervisor.GetDecisions(decisions.Count > 0 ? decisions[^1].Id : 0, 1000).WaitAsync(QueryTimeout);
+            foreach (var decision in fresh)
+            {
+                var reason = decision.Reason;
+                foreach (var address in new[] { decision.From, decision.To, decision.Subject })
+                {
+                    if (address is not null && siloName(address) is var name && name != address)
+                    {
+                        reason = reason.Replace(address, name, StringComparison.Ordinal);
+                    }
+                }
+
+                decisions.Add(decision with { Reason = reason });
+            }
+
+            return (view, status);
+        }
+        catch (Exception exception) when (exception is TimeoutException or OrleansException)
+        {
+            return (null, null);
+        }
     }
 
     private static TimeSeries LoadTrace(DemoSettings settings)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Orleans.Adaptive.Client;
 
 namespace Orleans.Adaptive.Silo.Demo;
@@ -9,28 +10,36 @@ namespace Orleans.Adaptive.Silo.Demo;
 internal sealed class DemoRecorder(IClusterClient client, IReadOnlyList<DemoSilo> silos, DateTimeOffset startedAt)
 {
     private const int BatchSize = 1000;
-    private readonly Dictionary<string, SiloRecord> _records = silos.ToDictionary(
-        static s => s.Address,
-        static s => new SiloRecord(s.Address, s.Name, s.Capacity));
+    // Silos join and leave while the demo runs (autoscaling), from another task than the one collecting.
+    private readonly ConcurrentDictionary<string, SiloRecord> _records = new(silos.Select(
+        static s => KeyValuePair.Create(s.Address, new SiloRecord(s.Address, s.Name, s.Capacity))));
 
     /// <summary>When the demo started (before its silos).</summary>
+    private readonly ConcurrentDictionary<string, bool> _retired = new();
+
     public DateTimeOffset StartedAt { get; } = startedAt;
+
+    /// <summary>Starts recording a silo that joined after the start.</summary>
+    public void Track(DemoSilo silo) => _records.TryAdd(silo.Address, new SiloRecord(silo.Address, silo.Name, silo.Capacity));
+
+    /// <summary>Stops asking a silo that was stopped (its samples so far are kept).</summary>
+    public void Retire(DemoSilo silo) => _retired[silo.Address] = true;
 
     /// <summary>When the workload started, once the cluster was up and the client connected.</summary>
     public DateTimeOffset? WorkloadStartedAt { get; set; }
 
-    public IReadOnlyCollection<SiloRecord> Silos => _records.Values;
+    public IReadOnlyCollection<SiloRecord> Silos => _records.Values.ToList();
 
     /// <summary>Fetches the samples each silo took since the last call; a silo that does not answer is skipped this time.</summary>
     public async Task CollectAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await Task.WhenAll(_records.Values.Select(record => CollectAsync(record, timeout, cancellationToken)));
+        await Task.WhenAll(_records.Values.Where(r => !_retired.ContainsKey(r.Address)).ToList().Select(record => CollectAsync(record, timeout, cancellationToken)));
     }
 
     /// <summary>Reads each silo's per-partition load (for the report's final picture).</summary>
     public async Task CollectPartitionsAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await Task.WhenAll(_records.Values.Select(async record =>
+        await Task.WhenAll(_records.Values.Where(r => !_retired.ContainsKey(r.Address)).ToList().Select(async record =>
         {
             if (!NodeMonitorKey.TryParse(record.Address, out var silo))
             {

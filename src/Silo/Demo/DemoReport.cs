@@ -20,7 +20,7 @@ internal static class DemoReport
         NumberHandling = JsonNumberHandling.Strict,
     };
 
-    public static ReportDocument Build(DemoSettings demo, DemoRecorder recorder, WorkloadDriver driver, DateTimeOffset endedAt)
+    public static ReportDocument Build(DemoSettings demo, DemoRecorder recorder, WorkloadDriver driver, DateTimeOffset endedAt, ReportSupervisor? supervisor)
     {
         var statistics = driver.ReadStatistics();
         var replay = driver.Replay;
@@ -45,7 +45,8 @@ internal static class DemoReport
                 statistics.Shed,
                 Round(statistics.Latency.PercentileMs(0.5)),
                 Round(statistics.Latency.PercentileMs(0.99))),
-            recorder.Silos.OrderBy(static s => s.Name, StringComparer.Ordinal).Select(s => BuildSilo(s, recorder.StartedAt)).ToList());
+            recorder.Silos.OrderBy(static s => s.Name, StringComparer.Ordinal).Select(s => BuildSilo(s, recorder.StartedAt)).ToList(),
+            supervisor);
     }
 
     public static async Task WriteAsync(string path, ReportDocument report, CancellationToken cancellationToken)
@@ -104,7 +105,21 @@ internal sealed record ReportDocument(
     double DurationSeconds,
     ReportTrace Trace,
     ReportWorkload Workload,
-    IReadOnlyList<ReportSilo> Silos);
+    IReadOnlyList<ReportSilo> Silos,
+    ReportSupervisor? Supervisor);
+
+/// <summary>What the supervisor and the autoscaler did (null when the supervisor could not be asked).</summary>
+internal sealed record ReportSupervisor(
+    bool AdaptationEnabled,
+    long Cycles,
+    long Migrations,
+    long MigrationsFailed,
+    double? ForecastMeanAbsoluteError,
+    double? LastValueMeanAbsoluteError,
+    int? DesiredSilos,
+    int SilosStarted,
+    int SilosStopped,
+    IReadOnlyList<AdaptiveDecision> Decisions);
 
 internal sealed record ReportTrace(string Name, int Rows, double StepSeconds, double MeanItemsPerSecond, double PeakItemsPerSecond);
 

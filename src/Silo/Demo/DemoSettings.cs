@@ -51,12 +51,34 @@ internal sealed record DemoSettings
     /// <summary>Print a line every few seconds instead of the live view.</summary>
     public bool Plain { get; init; }
 
+    /// <summary>Whether the supervisor may act (place by prediction, migrate, scale); off shows Orleans alone.</summary>
+    public bool Adaptation { get; init; } = true;
+
+    /// <summary>
+    /// Most silos the demo's autoscaler runs: it starts one more silo when the supervisor advises it and stops the
+    /// silos it started when the advice falls. Equal to <see cref="Silos"/>: no autoscaling.
+    /// </summary>
+    public int ScaleUpTo { get; init; } = 4;
+
+    /// <summary>How often the workload's hot set moves to other partitions (null: never).</summary>
+    public TimeSpan? ShiftEvery { get; init; } = TimeSpan.FromSeconds(60);
+
     public double TotalCapacity => Capacities.Sum();
 
     /// <summary>Returns one message per invalid setting.</summary>
     public List<string> Validate()
     {
         var errors = new List<string>();
+        if (ScaleUpTo < Silos || ScaleUpTo > MaxSilos)
+        {
+            errors.Add($"--scale-up-to must be from --silos ({Silos}) to {MaxSilos} (was {ScaleUpTo}).");
+        }
+
+        if (ShiftEvery is { } shift && shift <= TimeSpan.Zero)
+        {
+            errors.Add("--shift-every must be greater than zero, or 'never'.");
+        }
+
         if (Silos is < 1 or > MaxSilos)
         {
             errors.Add($"--silos must be from 1 to {MaxSilos} (was {Silos}).");

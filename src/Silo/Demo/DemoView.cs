@@ -17,7 +17,12 @@ internal sealed record DemoFrame(
     string? StatusError,
     IReadOnlyList<DemoSilo> Silos,
     IReadOnlyList<DemoLogEntry> Events,
-    string CliHint);
+    string CliHint,
+    ClusterLoadView? View,
+    SupervisorStatus? Supervisor,
+    IReadOnlyList<AdaptiveDecision> Decisions,
+    DemoAutoscaler Autoscaler,
+    Func<string?, string> SiloName);
 
 /// <summary>Renders the demo: a live table per silo when the console is interactive, a line every few seconds otherwise.</summary>
 internal static class DemoView
@@ -39,7 +44,7 @@ internal static class DemoView
         // Narrow terminals (80 columns) get a shorter bar and no CPU/memory columns rather than wrapped rows.
         var wide = AnsiConsole.Profile.Width >= 110;
         var table = new Table().Border(TableBorder.Simple);
-        var columns = new List<string> { "Silo", "Status", "Cap", "Load vs capacity", "Util", "Queue", "p99ms", "Req/s", "Err", "Parts" };
+        var columns = new List<string> { "Silo", "Status", "Cap", "Load vs capacity", "Pred", "Util", "Queue", "p99ms", "Req/s", "Err", "Parts" };
         if (wide)
         {
             columns.AddRange(["CPU%", "MemMB"]);
@@ -55,7 +60,11 @@ internal static class DemoView
         {
             var entry = frame.Status?.Silos.FirstOrDefault(e => e.Address == silo.Address);
             var sample = entry?.Latest;
-            var status = entry is null ? "[grey]?[/]" : entry.Status == "Active" && entry.Error is null ? "[green]Active[/]" : $"[red]{Markup.Escape(entry.Error is null ? entry.Status : "Unanswered")}[/]";
+            var forecast = frame.View?.Silos.FirstOrDefault(f => f.Silo == silo.Address);
+            var status = entry is null ? "[grey]?[/]"
+                : entry.Status == "Active" && entry.Error is null
+                    ? forecast?.State is { } state && state != SiloAdaptiveState.Active ? $"[yellow]{state}[/]" : "[green]Active[/]"
+                    : $"[red]{Markup.Escape(entry.Error is null ? entry.Status : "Unanswered")}[/]";
             var utilization = sample?.Utilization;
             var cells = new List<IRenderable>
             {
@@ -63,6 +72,7 @@ internal static class DemoView
                 new Markup(status),
                 new Markup(silo.Capacity.ToString("0", Invariant)),
                 LoadBar(sample?.WorkUnitsPerSecond, silo.Capacity, wide ? 20 : 10),
+                new Markup(Number(forecast?.PredictedLoad, "0")),
                 new Markup(utilization is { } u ? Colour(u >= 0.9, "red", Colour(u >= 0.7, "yellow", u.ToString("0%", Invariant))) : "-"),
                 new Markup(Number(sample?.QueueLength, "0")),
                 new Markup(Ms(sample?.LatencyP99Ms)),
@@ -79,7 +89,26 @@ internal static class DemoView
             table.AddRow(cells);
         }
 
-        var rows = new List<IRenderable> { header, workload, table };
+        var rows = new List<IRenderable> { header, workload, table, Supervisor(frame) };
+        var autoscaler = frame.Autoscaler;
+        if (autoscaler.Activity is { } activity)
+        {
+            rows.Add(new Markup($"[yellow]autoscaler:[/] {Markup.Escape(activity)}"));
+        }
+
+        foreach (var scaled in autoscaler.RecentEvents(2))
+        {
+            rows.Add(new Markup($"[grey]autoscaler:[/] {Markup.Escape(Truncate(scaled, 160))}"));
+        }
+
+        if (frame.Decisions.Count > 0)
+        {
+            rows.Add(new Markup("[grey]latest decisions ([/]adaptive decisions[grey] shows all):[/]"));
+            foreach (var decision in frame.Decisions)
+            {
+                rows.Add(new Markup($"  [blue]{decision.At.ToLocalTime():HH:mm:ss}[/] {Markup.Escape(Truncate(Describe(decision, frame.SiloName), 160))}"));
+            }
+        }
         if (frame.StatusError is not null)
         {
             rows.Add(new Markup($"[red]status unavailable:[/] {Markup.Escape(frame.StatusError)}"));
@@ -96,11 +125,36 @@ internal static class DemoView
         }
 
         rows.Add(new Markup(
-            "[grey]Utilisation is of each silo's simulated capacity (silos share this machine's CPU). Prediction, placement, " +
-            "detection and migration columns arrive with the supervisor.[/]"));
+            "[grey]Load: work units/s served now; Pred: the supervisor's forecast for the next interval, which placement and " +
+            "rebalancing act on. Utilisation is of each silo's simulated capacity (silos share this machine's CPU).[/]"));
         rows.Add(new Markup($"[grey]Ctrl+C stops (the report is still written). In another terminal:[/] {Markup.Escape(frame.CliHint)}"));
         return new Rows(rows);
     }
+
+    private static Markup Supervisor(DemoFrame frame)
+    {
+        if (frame.Supervisor is not { } status)
+        {
+            return new Markup("[grey]supervisor: starting…[/]");
+        }
+
+        var mode = status.AdaptationEnabled ? "[green]adaptation on[/]" : "[yellow]adaptation off[/]";
+        var error = status.ForecastMeanAbsoluteError is { } f && status.LastValueMeanAbsoluteError is { } l
+            ? string.Create(Invariant, $"forecast error {f:0.0} u/s (last value {l:0.0})")
+            : "forecast error -";
+        var advice = frame.View?.DesiredSilos is { } desired ? string.Create(Invariant, $"advice {desired} silos for {frame.View.Silos.Sum(s => s.PredictedLoad):0} u/s predicted") : "advice -";
+        return new Markup(string.Create(Invariant,
+            $"[grey]supervisor[/] on {Markup.Escape(frame.SiloName(status.Silo))}  {mode}  cycle {status.Cycles}  model v{status.ModelVersion}  {error}  " +
+            $"migrations {status.Migrations}{(status.MigrationsFailed > 0 ? $" ([red]{status.MigrationsFailed} failed[/])" : string.Empty)}  {advice}"));
+    }
+
+    private static string Describe(AdaptiveDecision decision, Func<string?, string> siloName) => decision.Kind switch
+    {
+        DecisionKind.Migration => $"moved {PartitionName(decision.Subject)} {siloName(decision.From)} → {siloName(decision.To)}: {decision.Reason}",
+        _ => $"{decision.Kind}: {decision.Reason}",
+    };
+
+    private static string PartitionName(string grainId) => grainId.StartsWith("workpartition/", StringComparison.Ordinal) ? grainId["workpartition/".Length..] : grainId;
 
     /// <summary>One line for plain (non-interactive) output.</summary>
     public static string Line(DemoFrame frame)
@@ -109,11 +163,15 @@ internal static class DemoView
         var silos = string.Join("  ", frame.Silos.Select(silo =>
         {
             var sample = frame.Status?.Silos.FirstOrDefault(e => e.Address == silo.Address)?.Latest;
-            return string.Create(Invariant, $"{silo.Name} {Number(sample?.WorkUnitsPerSecond, "0")}/{silo.Capacity:0} u/s util {Percent(sample?.Utilization)} p99 {Ms(sample?.LatencyP99Ms)}ms parts {Number(sample?.PartitionCount, "0")}");
+            var forecast = frame.View?.Silos.FirstOrDefault(f => f.Silo == silo.Address);
+            return string.Create(Invariant, $"{silo.Name} {Number(sample?.WorkUnitsPerSecond, "0")}/{silo.Capacity:0} u/s pred {Number(forecast?.PredictedLoad, "0")} util {Percent(sample?.Utilization)} p99 {Ms(sample?.LatencyP99Ms)}ms parts {Number(sample?.PartitionCount, "0")}");
         }));
+        var supervisor = frame.Supervisor is { } status
+            ? string.Create(Invariant, $" | migrations {status.Migrations} advice {frame.View?.DesiredSilos?.ToString(Invariant) ?? "-"} silos")
+            : string.Empty;
         return string.Create(
             Invariant,
-            $"[{Clock(frame.Elapsed)}] trace {TraceTime(frame)} offered {w.OfferedItemsPerSecond:0}/s applied {w.Applied} dup {w.Duplicates} unacked {w.NotAcknowledged} shed {w.Shed} | {silos}");
+            $"[{Clock(frame.Elapsed)}] trace {TraceTime(frame)} offered {w.OfferedItemsPerSecond:0}/s applied {w.Applied} dup {w.Duplicates} unacked {w.NotAcknowledged} shed {w.Shed} | {silos}{supervisor}");
     }
 
     private static Markup LoadBar(double? load, double capacity, int width)

@@ -7,6 +7,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Orleans.Adaptive.Client;
 using Orleans.Configuration;
+using Orleans.Storage;
 using StackExchange.Redis;
 
 namespace Orleans.Adaptive.Silo.Hosting;
@@ -67,6 +68,11 @@ internal static class SiloHostFactory
                 case StorageMode.Memory:
                     silo.AddMemoryGrainStorage(AdaptiveStorage.ProviderName);
                     break;
+                case StorageMode.ProcessMemory:
+                    var store = settings.ProcessStorage ?? throw new InvalidOperationException("Process-memory storage needs the process's store.");
+                    silo.Services.AddKeyedSingleton<IGrainStorage>(
+                        AdaptiveStorage.ProviderName, (services, _) => new ProcessMemoryGrainStorage(store, services.GetRequiredService<IGrainStorageSerializer>()));
+                    break;
                 case StorageMode.Redis:
                     var storageRedis = settings.RedisStorageConnectionString ?? cluster.RedisConnectionString!;
                     silo.AddRedisGrainStorage(AdaptiveStorage.ProviderName, options => options.ConfigurationOptions = ConfigurationOptions.Parse(storageRedis));
@@ -78,6 +84,11 @@ internal static class SiloHostFactory
                 options.NodeMonitor = settings.Runtime.NodeMonitor;
                 options.Capacity = settings.Runtime.Capacity;
                 options.Partitions = settings.Runtime.Partitions;
+                options.Adaptation = settings.Runtime.Adaptation;
+                options.Forecasting = settings.Runtime.Forecasting;
+                options.Placement = settings.Runtime.Placement;
+                options.Rebalancing = settings.Runtime.Rebalancing;
+                options.Scaling = settings.Runtime.Scaling;
             });
         });
 

@@ -11,6 +11,12 @@ internal enum StorageMode
 
     /// <summary>In Redis: durable across silo loss and restarts.</summary>
     Redis,
+
+    /// <summary>
+    /// In this process, shared by every silo it hosts (<see cref="SiloSettings.ProcessStorage"/>): survives a silo
+    /// stopping, not the process. For the local demo, which starts and stops silos.
+    /// </summary>
+    ProcessMemory,
 }
 
 /// <summary>Which exporter `serve` sends metrics to.</summary>
@@ -42,6 +48,9 @@ internal sealed record SiloSettings
     public int PrimarySiloPort { get; init; } = AdaptiveClusterOptions.DefaultSiloPort;
 
     public StorageMode Storage { get; init; } = StorageMode.Memory;
+
+    /// <summary>The process's store, for <see cref="StorageMode.ProcessMemory"/>.</summary>
+    public ProcessMemoryStore? ProcessStorage { get; init; }
 
     /// <summary>Redis for grain storage; defaults to the clustering Redis.</summary>
     public string? RedisStorageConnectionString { get; init; }
