@@ -40,8 +40,12 @@ internal static class PlacementCommand
             Description = $"Strategies to run, in order: {string.Join(", ", StrategyCase.All.Select(s => s.Name))} (default: all).",
             AllowMultipleArgumentsPerToken = true,
         };
+        var imbalanceThreshold = new Option<double?>("--imbalance-threshold") { Description = "Adaptive: a silo is hot above the balanced utilisation by this fraction (default: the runtime's)." };
+        var releaseThreshold = new Option<double?>("--release-threshold") { Description = "Adaptive: a hot silo is cool again at this fraction above balance (default: the runtime's)." };
+        var imbalanceWindow = new Option<double>("--imbalance-window") { Description = "Seconds over which silo utilisation is averaged before max ÷ mean.", DefaultValueFactory = _ => defaults.ImbalanceWindow.TotalSeconds };
+        var decisions = new Option<string?>("--decisions-out") { Description = "Also write the adaptive pass's decisions (moves with inputs and reasons) to this JSON file." };
         var output = new Option<string>("--out") { Description = "Where to write the JSON results.", DefaultValueFactory = _ => "bench/results/placement.json" };
-        foreach (var option in new Option[] { trace, column, offset, window, silos, partitions, duration, warmup, load, skew, shift, capacity, weak, weakSilo, cost, seed, strategies, output })
+        foreach (var option in new Option[] { trace, column, offset, window, silos, partitions, duration, warmup, load, skew, shift, capacity, weak, weakSilo, cost, seed, strategies, imbalanceThreshold, releaseThreshold, imbalanceWindow, decisions, output })
         {
             root.Options.Add(option);
         }
@@ -82,6 +86,10 @@ internal static class PlacementCommand
                 ItemCost = parse.GetValue(cost),
                 Seed = parse.GetValue(seed),
                 Strategies = chosen,
+                DecisionsPath = parse.GetValue(decisions),
+                ImbalanceWindow = Seconds(parse.GetValue(imbalanceWindow)),
+                ImbalanceThreshold = parse.GetValue(imbalanceThreshold),
+                ReleaseThreshold = parse.GetValue(releaseThreshold),
             };
             errors.AddRange(settings.Validate());
             if (errors.Count > 0)
@@ -150,7 +158,7 @@ internal static class PlacementCommand
             new PlacementRunSettings(
                 settings.Silos, settings.Partitions, settings.Duration.TotalSeconds, settings.Warmup.TotalSeconds, settings.Load, settings.Skew,
                 settings.ShiftEvery?.TotalSeconds, capacities, settings.ItemCost, JsonOutput.Round(settings.MeanItemsPerSecond, 2),
-                settings.TraceOffset, rows, JsonOutput.Round(step.TotalSeconds), settings.SampleInterval.TotalSeconds, settings.Seed),
+                settings.TraceOffset, rows, JsonOutput.Round(step.TotalSeconds), settings.SampleInterval.TotalSeconds, settings.ImbalanceWindow.TotalSeconds, settings.Seed),
             results,
             comparison,
             Environment.ProcessorCount,

@@ -83,6 +83,15 @@ internal sealed class PlacementPass(StrategyCase strategy, PlacementSettings set
                 runtime.Capacity.MaxQueueLength = Math.Max(10, (int)(capacity * 2 / settings.ItemCost));
                 // Baselines: the supervisor still forecasts and publishes views (same overhead) but never acts.
                 runtime.Adaptation.Enabled = strategy.IsAdaptive;
+                if (settings.ImbalanceThreshold is { } imbalance)
+                {
+                    runtime.Rebalancing.ImbalanceThreshold = imbalance;
+                }
+
+                if (settings.ReleaseThreshold is { } release)
+                {
+                    runtime.Rebalancing.ReleaseThreshold = release;
+                }
             });
             silo.Services.AddSingleton<SimulatedEnvironmentStatistics>();
             silo.Services.AddSingleton<IEnvironmentStatisticsProvider>(static sp => sp.GetRequiredService<SimulatedEnvironmentStatistics>());
@@ -192,27 +201,11 @@ internal sealed class PlacementPass(StrategyCase strategy, PlacementSettings set
             }
         }
 
-        var imbalanceSeries = new double?[buckets];
-        var peaks = new List<double>();
-        var means = new List<double>();
-        for (var b = 0; b < buckets; b++)
-        {
-            if (utilization.Any(series => series[b] is null))
-            {
-                continue;
-            }
-
-            var values = utilization.Select(series => series[b]!.Value).ToArray();
-            var mean = values.Average();
-            means.Add(mean);
-            peaks.Add(values.Max());
-            if (mean >= MinimumMeanUtilization)
-            {
-                imbalanceSeries[b] = values.Max() / mean;
-            }
-        }
-
-        var judged = imbalanceSeries.Where(v => v is not null).Select(v => v!.Value).ToList();
+        var (imbalanceSeries, peaks, means) = ImbalanceOver(utilization, window: 1);
+        var windowBuckets = Math.Max(1, (int)Math.Round(settings.ImbalanceWindow / settings.SampleInterval));
+        var (windowSeries, _, _) = ImbalanceOver(utilization, windowBuckets);
+        var judged = windowSeries.Where(v => v is not null).Select(v => v!.Value).ToList();
+        var judgedPerSample = imbalanceSeries.Where(v => v is not null).Select(v => v!.Value).ToList();
 
         // What the partitions hold durably, against what the client was told.
         var partitionsPerSilo = new Dictionary<string, int>();
@@ -236,6 +229,7 @@ internal sealed class PlacementPass(StrategyCase strategy, PlacementSettings set
             Name = strategy.Name,
             Description = strategy.Description,
             Imbalance = JsonOutput.Round(judged.Count > 0 ? judged.Average() : double.NaN),
+            ImbalancePerSample = JsonOutput.Round(judgedPerSample.Count > 0 ? judgedPerSample.Average() : double.NaN),
             P50Ms = measuredLatency.PercentileMs(0.50) is { } p50 ? JsonOutput.Round(p50, 2) : null,
             P99Ms = measuredLatency.PercentileMs(0.99) is { } p99 ? JsonOutput.Round(p99, 2) : null,
             Throughput = JsonOutput.Round(measuredAcks / settings.Duration.TotalSeconds, 2),
@@ -260,17 +254,71 @@ internal sealed class PlacementPass(StrategyCase strategy, PlacementSettings set
                     partitionsPerSilo.GetValueOrDefault(key),
                     utilization[s].Select(v => v is { } x ? JsonOutput.Round(x, 3) : (double?)null).ToList());
             }).ToList(),
-            ImbalanceSeries = imbalanceSeries.Select(v => v is { } x ? JsonOutput.Round(x, 3) : (double?)null).ToList(),
+            ImbalanceSeries = windowSeries.Select(v => v is { } x ? JsonOutput.Round(x, 3) : (double?)null).ToList(),
         };
 
         return strategy.IsAdaptive ? await AddSupervisorFiguresAsync(cluster, result) : await CheckBaselineAsync(cluster, result);
     }
 
-    private static async Task<StrategyResult> AddSupervisorFiguresAsync(InProcessTestCluster cluster, StrategyResult result)
+    /// <summary>
+    /// Max ÷ mean of the silos' utilisation per window of <paramref name="window"/> samples (each silo's samples
+    /// averaged over the window first), skipping windows with a missing sample or too little load to judge; also the
+    /// peak and mean utilisation of every complete window.
+    /// </summary>
+    private static (double?[] Series, List<double> Peaks, List<double> Means) ImbalanceOver(double?[][] utilization, int window)
+    {
+        var buckets = utilization[0].Length / window;
+        var series = new double?[buckets];
+        var peaks = new List<double>();
+        var means = new List<double>();
+        for (var b = 0; b < buckets; b++)
+        {
+            var values = new double[utilization.Length];
+            var complete = true;
+            for (var s = 0; s < utilization.Length && complete; s++)
+            {
+                var sum = 0.0;
+                for (var k = b * window; k < (b + 1) * window; k++)
+                {
+                    if (utilization[s][k] is not { } u)
+                    {
+                        complete = false;
+                        break;
+                    }
+
+                    sum += u;
+                }
+
+                values[s] = sum / window;
+            }
+
+            if (!complete)
+            {
+                continue;
+            }
+
+            var mean = values.Average();
+            means.Add(mean);
+            peaks.Add(values.Max());
+            if (mean >= MinimumMeanUtilization)
+            {
+                series[b] = values.Max() / mean;
+            }
+        }
+
+        return (series, peaks, means);
+    }
+
+    private async Task<StrategyResult> AddSupervisorFiguresAsync(InProcessTestCluster cluster, StrategyResult result)
     {
         var supervisor = cluster.Client.GetSupervisor();
         var status = await supervisor.GetStatus();
         var decisions = await supervisor.GetDecisions(0, 100_000);
+        if (settings.DecisionsPath is { } path)
+        {
+            await JsonOutput.WriteAsync(path, decisions, CancellationToken.None);
+        }
+
         var perCycle = decisions.Where(d => d.Kind == DecisionKind.Migration).GroupBy(d => d.Cycle).Select(g => g.Count()).DefaultIfEmpty(0).Max();
         var options = cluster.Silos[0].ServiceProvider.GetRequiredService<IOptions<AdaptiveRuntimeOptions>>().Value;
         return result with

@@ -28,6 +28,7 @@ internal sealed record PlacementRunSettings(
     int TraceWindow,
     double TraceStepSeconds,
     double SampleIntervalSeconds,
+    double ImbalanceWindowSeconds,
     int Seed);
 
 /// <summary>One strategy's pass.</summary>
@@ -37,8 +38,14 @@ internal sealed record StrategyResult
 
     public required string Description { get; init; }
 
-    /// <summary>Mean over time of (max ÷ mean) of the silos' utilisation; 1 is perfectly even.</summary>
+    /// <summary>
+    /// Mean over time of (max ÷ mean) of the silos' utilisation, each averaged over the imbalance window; 1 is
+    /// perfectly even.
+    /// </summary>
     public double Imbalance { get; init; }
+
+    /// <summary>The same with per-sample (1 s) utilisation, noise included.</summary>
+    public double ImbalancePerSample { get; init; }
 
     public double? P50Ms { get; init; }
 
@@ -82,7 +89,7 @@ internal sealed record StrategyResult
 
     public required IReadOnlyList<SiloSeries> Silos { get; init; }
 
-    /// <summary>Max ÷ mean utilisation per sample interval of the measured time (null where load was too low to judge).</summary>
+    /// <summary>Max ÷ mean utilisation per imbalance window of the measured time (null where load was too low to judge).</summary>
     public required IReadOnlyList<double?> ImbalanceSeries { get; init; }
 }
 

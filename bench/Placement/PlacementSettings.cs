@@ -46,10 +46,26 @@ internal sealed record PlacementSettings
     /// <summary>Work units per item.</summary>
     public double ItemCost { get; init; } = 4;
 
+    /// <summary>
+    /// Window over which each silo's utilisation is averaged before taking max ÷ mean. Per-second samples carry
+    /// Poisson noise no placement can remove (about ±10% per silo at this load), which would squeeze every
+    /// strategy's figure towards the same floor; the 1 s figure is reported too.
+    /// </summary>
+    public TimeSpan ImbalanceWindow { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Node-monitor sampling interval, which is also the supervisor's cycle.</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     public int Seed { get; init; } = 1;
+
+    /// <summary>The adaptive pass's rebalancing thresholds, when not the runtime's defaults.</summary>
+    public double? ImbalanceThreshold { get; init; }
+
+    /// <inheritdoc cref="ImbalanceThreshold"/>
+    public double? ReleaseThreshold { get; init; }
+
+    /// <summary>Where to write the adaptive pass's decisions (every move with its inputs and reason), if anywhere.</summary>
+    public string? DecisionsPath { get; init; }
 
     public required IReadOnlyList<StrategyCase> Strategies { get; init; }
 
@@ -75,6 +91,7 @@ internal sealed record PlacementSettings
         if (!(ItemCost > 0 && double.IsFinite(ItemCost))) yield return "--item-cost must be greater than 0.";
         if (TraceWindow < 2) yield return "--trace-window must be at least 2 rows.";
         if (TraceOffset < 0) yield return "--trace-offset must be 0 or more.";
+        if (ImbalanceWindow < SampleInterval || ImbalanceWindow > Duration) yield return "--imbalance-window must be between the sample interval (1 s) and --duration.";
         if (Strategies.Count == 0) yield return "--strategies: at least one strategy is needed.";
     }
 }

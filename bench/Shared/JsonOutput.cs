@@ -10,7 +10,7 @@ internal static class JsonOutput
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
-        Converters = { new FiniteDoubleConverter() },
+        Converters = { new FiniteDoubleConverter(), new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
     public static async Task WriteAsync<T>(string path, T value, CancellationToken cancellationToken)

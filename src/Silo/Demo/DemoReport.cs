@@ -18,6 +18,7 @@ internal static class DemoReport
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         NumberHandling = JsonNumberHandling.Strict,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
     public static ReportDocument Build(DemoSettings demo, DemoRecorder recorder, WorkloadDriver driver, DateTimeOffset endedAt, ReportSupervisor? supervisor)

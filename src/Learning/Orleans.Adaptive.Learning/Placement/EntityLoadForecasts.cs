@@ -45,6 +45,10 @@ public sealed class EntityLoadForecasts
 {
     private const int ReweightingIterations = 8;
 
+    // Weight of the newest error in the smoothed one-step errors that decide between model and last value
+    // (about the last 10 intervals count).
+    private const double ErrorSmoothing = 0.1;
+
     private readonly EntityForecastOptions _options;
     private readonly Dictionary<string, EntityModel> _entities = new(StringComparer.Ordinal);
 
@@ -87,6 +91,17 @@ public sealed class EntityLoadForecasts
 
         model.Add(load);
         if (model.Count >= _options.MinimumHistory && ++model.SinceRefit >= _options.RefitEvery)
+        {
+            model.SinceRefit = 0;
+            model.Refit();
+            Version++;
+        }
+    }
+
+    /// <summary>Refits <paramref name="entity"/>'s model now, off its schedule (tests; an operator's "retrain now").</summary>
+    internal void Refit(string entity)
+    {
+        if (_entities.TryGetValue(entity, out var model) && model.Count >= _options.MinimumHistory)
         {
             model.SinceRefit = 0;
             model.Refit();
@@ -162,6 +177,11 @@ public sealed class EntityLoadForecasts
         private double _fittedMin, _fittedMax;
         private bool _fitted;
 
+        // Smoothed absolute one-step errors of the fitted model and of the last value, so the model is used only
+        // while it beats the baseline on this entity's own recent data (NaN: no evidence yet).
+        private double _modelError = double.NaN;
+        private double _lastValueError = double.NaN;
+
         public EntityModel(int capacity, int stagger)
         {
             _values = new double[capacity];
@@ -177,6 +197,15 @@ public sealed class EntityLoadForecasts
 
         public void Add(double value)
         {
+            if (Count >= 2)
+            {
+                _lastValueError = Smooth(_lastValueError, Math.Abs(Lag(1) - value));
+                if (_fitted)
+                {
+                    _modelError = Smooth(_modelError, Math.Abs(ModelForecast(1) - value));
+                }
+            }
+
             if (_fitted && OutsideFittedRegime(value))
             {
                 // The load jumped far outside everything the model was fitted on (a hot key moved here, or went
@@ -187,6 +216,7 @@ public sealed class EntityLoadForecasts
                 _fitted = false;
                 _ceiling = double.MaxValue;
                 SinceRefit = int.MaxValue / 2;
+                _modelError = double.NaN;
                 RegimeChanges++;
             }
 
@@ -195,14 +225,17 @@ public sealed class EntityLoadForecasts
             Count = Math.Min(Count + 1, _values.Length);
         }
 
-        public double Predict(int steps)
+        /// <summary>Whether the fitted model has done at least as well as the last value lately.</summary>
+        public bool ModelInUse => _fitted && Count >= 2 && !(_modelError > _lastValueError);
+
+        public double Predict(int steps) => ModelInUse ? ModelForecast(steps) : Lag(1);
+
+        private static double Smooth(double average, double error)
+            => double.IsNaN(average) ? error : average + ErrorSmoothing * (error - average);
+
+        private double ModelForecast(int steps)
         {
             var previous = Lag(1);
-            if (!_fitted || Count < 2)
-            {
-                return previous;
-            }
-
             var beforePrevious = Lag(2);
             var forecast = previous;
             for (var step = 0; step < steps; step++)

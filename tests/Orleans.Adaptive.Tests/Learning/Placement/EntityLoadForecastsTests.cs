@@ -73,6 +73,28 @@ public sealed class EntityLoadForecastsTests
     }
 
     [Fact]
+    public void AModelThatStopsBeatingTheLastValue_GivesWayToIt()
+    {
+        // Fitted on a strict alternation (x(t) = 30 − x(t−1)), the model keeps predicting a flip; when the load
+        // settles at 12 (inside the fitted range, so no reset) the last value is right and the model is not.
+        var forecasts = new EntityLoadForecasts(new EntityForecastOptions { History = 120, RefitEvery = 1000, MinimumHistory = 10 });
+        for (var t = 0; t < 40; t++)
+        {
+            forecasts.Observe("p", t % 2 == 0 ? 10 : 20);
+        }
+
+        forecasts.Refit("p");
+        Assert.Equal(10, forecasts.Predict("p")!.Value, 1); // the alternation is learned: after 20 comes 10 (last value: 20)
+
+        for (var t = 0; t < 20; t++)
+        {
+            forecasts.Observe("p", 12);
+        }
+
+        Assert.Equal(12, forecasts.Predict("p")!.Value, 6);
+    }
+
+    [Fact]
     public void Refits_AreStaggeredAcrossEntities()
     {
         var options = new EntityForecastOptions { History = 40, RefitEvery = 20, MinimumHistory = 10 };
