@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Orleans.Adaptive.Learning.Placement;
 
 namespace Orleans.Adaptive.Supervision;
@@ -34,6 +35,8 @@ internal sealed class LoadSupervisor
     private readonly Dictionary<string, SiloRecord> _silos = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PartitionRecord> _partitions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PendingMove> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _partitionLoads = new(StringComparer.Ordinal);
+    private long _observation;
     private readonly RollingMean _forecastError = new(60);
     private readonly RollingMean _lastValueError = new(60);
     private long _modelVersionOffset;
@@ -143,6 +146,7 @@ internal sealed class LoadSupervisor
             }
         }
 
+        Span<double> path = stackalloc double[horizon];
         var partitionInputs = new List<PartitionLoadInput>(_partitions.Count);
         var partitionPredictions = new List<double>(_partitions.Count);
         foreach (var (partition, record) in _partitions)
@@ -152,11 +156,16 @@ internal sealed class LoadSupervisor
                 continue;
             }
 
-            var next = _partitionForecasts.Predict(partition) ?? 0;
-            predicted[index, 0] += next;
-            for (var h = 1; h < horizon; h++)
+            // One look-up and one pass over the model for every horizon.
+            if (!_partitionForecasts.TryPredict(partition, path))
             {
-                predicted[index, h] += _partitionForecasts.Predict(partition, h + 1) ?? 0;
+                path.Clear();
+            }
+
+            var next = path[0];
+            for (var h = 0; h < horizon; h++)
+            {
+                predicted[index, h] += path[h];
             }
 
             partitionPredictions.Add(next);
@@ -294,7 +303,10 @@ internal sealed class LoadSupervisor
 
     private void ObserveNewReports()
     {
-        var partitionLoads = new Dictionary<string, double>(StringComparer.Ordinal);
+        // Reused from cycle to cycle: at 100,000 partitions, growing a new dictionary each cycle costs more than filling it.
+        var partitionLoads = _partitionLoads;
+        partitionLoads.Clear();
+        _observation++;
         foreach (var record in _silos.Values)
         {
             record.ReportedThisCycle = false;
@@ -305,7 +317,7 @@ internal sealed class LoadSupervisor
 
             record.ProcessedSequence = report.Sample.Sequence;
             record.ReportedThisCycle = true;
-            record.ReportedActive.Clear();
+            var active = 0;
             var partitionSum = 0.0;
             foreach (var partition in report.Partitions ?? [])
             {
@@ -314,11 +326,11 @@ internal sealed class LoadSupervisor
                     continue;
                 }
 
-                partitionLoads[partition.GrainId] = partitionLoads.GetValueOrDefault(partition.GrainId) + partition.WorkUnitsPerSecond;
+                CollectionsMarshal.GetValueRefOrAddDefault(partitionLoads, partition.GrainId, out _) += partition.WorkUnitsPerSecond;
                 partitionSum += partition.WorkUnitsPerSecond;
                 if (partition.IsActive)
                 {
-                    record.ReportedActive.Add(partition.GrainId);
+                    active++;
                     Locate(partition.GrainId, record.Silo);
                 }
             }
@@ -333,7 +345,7 @@ internal sealed class LoadSupervisor
             record.ObservedLoad = observed;
             record.HasObservation = true;
             record.ReportedCapacity = report.Sample.CapacityWorkUnitsPerSecond is { } capacity && double.IsFinite(capacity) && capacity > 0 ? capacity : null;
-            record.ActivePartitions = record.ReportedActive.Count;
+            record.ActivePartitions = active;
             _residualForecasts.Observe(record.Silo, Math.Max(0, observed - partitionSum));
         }
 
@@ -352,6 +364,7 @@ internal sealed class LoadSupervisor
         }
 
         record.Silo = silo;
+        record.SeenInObservation = _observation;
         record.MissedCycles = 0;
         if (_pending.TryGetValue(partition, out var pending) && string.Equals(pending.To, silo, StringComparison.Ordinal))
         {
@@ -390,7 +403,7 @@ internal sealed class LoadSupervisor
                 continue;
             }
 
-            if (silo.ReportedThisCycle && !silo.ReportedActive.Contains(partition) && !_pending.ContainsKey(partition)
+            if (silo.ReportedThisCycle && record.SeenInObservation != _observation && !_pending.ContainsKey(partition)
                 && ++record.MissedCycles >= ForgetPartitionAfterCycles)
             {
                 (vanished ??= []).Add(partition);
@@ -455,7 +468,6 @@ internal sealed class LoadSupervisor
 
         public bool ReportedThisCycle { get; set; }
 
-        public HashSet<string> ReportedActive { get; } = new(StringComparer.Ordinal);
 
         public bool HasObservation { get; set; }
 
@@ -473,6 +485,9 @@ internal sealed class LoadSupervisor
         public string Silo { get; set; } = "";
 
         public int MissedCycles { get; set; }
+
+        /// <summary>The last observation (cycle of reports) in which its silo listed it as active.</summary>
+        public long SeenInObservation { get; set; }
     }
 
     private sealed class RollingMean(int window)

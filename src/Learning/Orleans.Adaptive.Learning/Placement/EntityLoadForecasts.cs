@@ -123,6 +123,22 @@ public sealed class EntityLoadForecasts
         return _entities.TryGetValue(entity, out var model) ? model.Predict(steps) : null;
     }
 
+    /// <summary>
+    /// Fills <paramref name="forecasts"/> with <paramref name="entity"/>'s forecasts 1, 2, … intervals ahead (one
+    /// look-up, one pass over the model); false, leaving it untouched, if the entity was never observed.
+    /// </summary>
+    public bool TryPredict(string entity, Span<double> forecasts)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        if (!_entities.TryGetValue(entity, out var model))
+        {
+            return false;
+        }
+
+        model.PredictPath(forecasts);
+        return true;
+    }
+
     /// <summary>The newest observation of <paramref name="entity"/>, or null if it was never observed.</summary>
     public double? Last(string entity) => _entities.TryGetValue(entity, out var model) ? model.Lag(1) : null;
 
@@ -229,6 +245,25 @@ public sealed class EntityLoadForecasts
         public bool ModelInUse => _fitted && Count >= 2 && !(_modelError > _lastValueError);
 
         public double Predict(int steps) => ModelInUse ? ModelForecast(steps) : Lag(1);
+
+        public void PredictPath(Span<double> forecasts)
+        {
+            var previous = Lag(1);
+            if (!ModelInUse)
+            {
+                forecasts.Fill(previous);
+                return;
+            }
+
+            var beforePrevious = Lag(2);
+            for (var step = 0; step < forecasts.Length; step++)
+            {
+                var forecast = Math.Clamp(_a + _b * previous + _c * beforePrevious, 0, _ceiling);
+                forecasts[step] = forecast;
+                beforePrevious = previous;
+                previous = forecast;
+            }
+        }
 
         private static double Smooth(double average, double error)
             => double.IsNaN(average) ? error : average + ErrorSmoothing * (error - average);
