@@ -56,7 +56,7 @@ internal static class ScaleCommand
                 $"  supervisor cycle median {report.SupervisorCycleMs.Median:0.0} ms, p95 {report.SupervisorCycleMs.P95:0.0} ms, max {report.SupervisorCycleMs.Max:0.0} ms (forecast every partition and silo, plan, publish the view)\n" +
                 $"  view compile     median {report.ViewCompileMs.Median:0.00} ms per silo per cycle\n" +
                 $"  director         {report.DirectorNanosecondsPerDecision:0} ns and {report.DirectorBytesPerDecision:0} bytes per decision ({report.Decisions} decisions)\n" +
-                $"  targets: planning cycle < {PlanningTargetMs} ms {(report.Targets.PlanningMet ? "met" : "NOT met")}; director < {DirectorTargetNanoseconds / 1000} µs {(report.Targets.DirectorMet ? "met" : "NOT met")}"));
+                $"  targets: planning < {PlanningTargetMs} ms: planner {(report.Targets.PlannerMet ? "met" : "NOT met")}, whole supervisor cycle {(report.Targets.SupervisorCycleMet ? "met" : "NOT met")}; director < {DirectorTargetNanoseconds / 1000} µs {(report.Targets.DirectorMet ? "met" : "NOT met")}"));
             Console.Error.WriteLine($"Wrote {Path.GetFullPath(parse.GetValue(output)!)}");
             return ExitCodes.Success;
         });
@@ -86,7 +86,7 @@ internal static class ScaleCommand
             siloCount, partitionCount, cycles, planner, supervisor, Summarize(compileTimes),
             JsonOutput.Round(nanoseconds, 1), JsonOutput.Round(bytes, 1), decisions, JsonOutput.Round(movesPerCycle, 2),
             JsonOutput.Round(before), JsonOutput.Round(after),
-            new ScaleTargets(PlanningTargetMs, DirectorTargetNanoseconds, supervisor.Median < PlanningTargetMs, nanoseconds < DirectorTargetNanoseconds),
+            new ScaleTargets(PlanningTargetMs, DirectorTargetNanoseconds, planner.Median < PlanningTargetMs, supervisor.Median < PlanningTargetMs, nanoseconds < DirectorTargetNanoseconds),
             Environment.ProcessorCount, Environment.Version.ToString());
     }
 

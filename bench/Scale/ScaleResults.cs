@@ -21,4 +21,5 @@ internal sealed record ScaleReport(
 /// <summary>Milliseconds per cycle over the measured cycles (after warm-up).</summary>
 internal sealed record TimingResult(double Median, double P95, double Max, double Mean);
 
-internal sealed record ScaleTargets(double PlanningCycleMs, double DirectorNanoseconds, bool PlanningMet, bool DirectorMet);
+/// <summary>The bounds: a planning cycle under 100 ms (judged on the planner and, stricter, on the whole supervisor cycle) and a director decision under 5 µs.</summary>
+internal sealed record ScaleTargets(double PlanningCycleMs, double DirectorNanoseconds, bool PlannerMet, bool SupervisorCycleMet, bool DirectorMet);
