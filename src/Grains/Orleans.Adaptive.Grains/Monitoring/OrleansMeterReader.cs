@@ -19,6 +19,9 @@ internal sealed class OrleansMeterReader : IDisposable
     private readonly Lock _observeLock = new();
     private readonly Meter _meter;
     private readonly MeterListener _listener;
+    private Instrument? _sentInstrument;
+    private Instrument? _receivedInstrument;
+    private Instrument? _activationsInstrument;
     private long _sent;
     private long _received;
     private long _activations;
@@ -31,10 +34,27 @@ internal sealed class OrleansMeterReader : IDisposable
         {
             InstrumentPublished = (instrument, listener) =>
             {
-                if (ReferenceEquals(instrument.Meter, _meter) && instrument.Name is MessagesSent or MessagesReceived or Activations)
+                if (!ReferenceEquals(instrument.Meter, _meter))
                 {
-                    listener.EnableMeasurementEvents(instrument);
+                    return;
                 }
+
+                switch (instrument.Name)
+                {
+                    case MessagesSent:
+                        _sentInstrument = instrument;
+                        break;
+                    case MessagesReceived:
+                        _receivedInstrument = instrument;
+                        break;
+                    case Activations:
+                        _activationsInstrument = instrument;
+                        break;
+                    default:
+                        return;
+                }
+
+                listener.EnableMeasurementEvents(instrument);
             },
         };
         _listener.SetMeasurementEventCallback<int>(OnMeasurement);
@@ -62,22 +82,23 @@ internal sealed class OrleansMeterReader : IDisposable
     private void OnMeasurement(Instrument instrument, int value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
         => OnMeasurement(instrument, value);
 
+    // Called for every message the silo sends or receives: reference comparisons, no string compares.
     private void OnMeasurement(Instrument instrument, long value)
     {
-        switch (instrument.Name)
+        if (ReferenceEquals(instrument, _sentInstrument))
         {
-            case MessagesSent:
-                // Each measurement is one message (the value is its size in bytes).
-                Interlocked.Increment(ref _sent);
-                break;
-            case MessagesReceived:
-                Interlocked.Increment(ref _received);
-                break;
-            case Activations:
-                // Observable: called synchronously from RecordObservableInstruments, under _observeLock.
-                _activations += value;
-                _activationsSeen = true;
-                break;
+            // Each measurement is one message (the value is its size in bytes).
+            Interlocked.Increment(ref _sent);
+        }
+        else if (ReferenceEquals(instrument, _receivedInstrument))
+        {
+            Interlocked.Increment(ref _received);
+        }
+        else if (ReferenceEquals(instrument, _activationsInstrument))
+        {
+            // Observable: called synchronously from RecordObservableInstruments, under _observeLock.
+            _activations += value;
+            _activationsSeen = true;
         }
     }
 }
