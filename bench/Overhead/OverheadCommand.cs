@@ -16,7 +16,7 @@ internal static class OverheadCommand
 
     public static void Configure(RootCommand root)
     {
-        var rounds = new Option<int>("--rounds") { Description = "Rounds per variant (alternating plain/adaptive, order flipped every round).", DefaultValueFactory = _ => 8 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds per variant (alternating plain/adaptive, order flipped every round).", DefaultValueFactory = _ => 16 };
         var seconds = new Option<double>("--seconds") { Description = "Measured seconds per round.", DefaultValueFactory = _ => 5 };
         var concurrency = new Option<int>("--concurrency") { Description = "Calls in flight from the client.", DefaultValueFactory = _ => 200 };
         var grains = new Option<int>("--grains") { Description = "Distinct grains called.", DefaultValueFactory = _ => 1000 };
@@ -40,7 +40,7 @@ internal static class OverheadCommand
             await JsonOutput.WriteAsync(parse.GetValue(output)!, report, cancellationToken);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"plain Orleans: median {report.PlainCallsPerSecond:0} calls/s; with AddAdaptiveRuntime: median {report.AdaptiveCallsPerSecond:0} calls/s; " +
-                $"ratio {report.Ratio:0.000} (target ≥ {RatioTarget}: {(report.Met ? "met" : "NOT met")})"));
+                $"ratio {report.Ratio:0.000} (target ≥ {RatioTarget}: {(report.Met ? "met" : "NOT met")}); per-round ratios: quartiles {report.PairedRatios.Q1:0.00} / {report.PairedRatios.Median:0.00} / {report.PairedRatios.Q3:0.00}"));
             Console.Error.WriteLine($"Wrote {Path.GetFullPath(parse.GetValue(output)!)}");
             return ExitCodes.Success;
         });
@@ -67,8 +67,12 @@ internal static class OverheadCommand
         var plainMedian = Median(plain);
         var adaptiveMedian = Median(adaptive);
         var ratio = adaptiveMedian / plainMedian;
+
+        // The spread of the per-round ratios shows how noisy the machine was: on 2 shared cores it is wide.
+        var paired = plain.Select((p, i) => adaptive[i] / p).Order().ToList();
+        var spread = new RatioSpread(JsonOutput.Round(Quantile(paired, 0.25)), JsonOutput.Round(Median(paired)), JsonOutput.Round(Quantile(paired, 0.75)));
         return new OverheadReport(
-            JsonOutput.Round(plainMedian, 1), JsonOutput.Round(adaptiveMedian, 1), JsonOutput.Round(ratio), RatioTarget, ratio >= RatioTarget,
+            JsonOutput.Round(plainMedian, 1), JsonOutput.Round(adaptiveMedian, 1), JsonOutput.Round(ratio), RatioTarget, ratio >= RatioTarget, spread,
             settings.Rounds, settings.Round.TotalSeconds, settings.Concurrency, settings.Grains, settings.Silos, rounds,
             Environment.ProcessorCount, Environment.Version.ToString());
     }
@@ -86,8 +90,8 @@ internal static class OverheadCommand
             silo.AddMemoryGrainStorage(AdaptiveStorage.ProviderName);
             if (withRuntime)
             {
-                // Defaults: node monitors sampling every second, the call-statistics filter on every call, the
-                // supervisor's cycle, placement views published to every silo.
+                // Defaults: node monitors sampling every 5 s (message counts budgeted), work partitions measuring
+                // their own items (no call filter), the supervisor's cycle, placement views published to every silo.
                 silo.AddAdaptiveRuntime();
             }
         });
@@ -120,6 +124,14 @@ internal static class OverheadCommand
         return Interlocked.Read(ref completed);
     }
 
+    private static double Quantile(List<double> sorted, double q)
+    {
+        var position = q * (sorted.Count - 1);
+        var below = (int)Math.Floor(position);
+        var above = Math.Min(below + 1, sorted.Count - 1);
+        return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+    }
+
     private static double Median(List<double> values)
     {
         var sorted = values.Order().ToArray();
@@ -146,6 +158,7 @@ internal sealed record OverheadReport(
     double Ratio,
     double RatioTarget,
     bool Met,
+    RatioSpread PairedRatios,
     int Rounds,
     double SecondsPerRound,
     int Concurrency,
@@ -154,5 +167,8 @@ internal sealed record OverheadReport(
     IReadOnlyList<OverheadRound> Measurements,
     int ProcessorCount,
     string Runtime);
+
+/// <summary>Quartiles of the per-round ratios adaptive ÷ plain (rounds paired in order).</summary>
+internal sealed record RatioSpread(double Q1, double Median, double Q3);
 
 internal sealed record OverheadRound(int Round, string Variant, double CallsPerSecond);

@@ -39,6 +39,7 @@ public sealed class AdaptiveClusterFixture : IAsyncLifetime
                 // These tests pin partitions where they put them; rebalancing has its own cluster tests.
                 runtime.Rebalancing.Enabled = false;
             });
+            silo.AddAdaptiveCallStatistics();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

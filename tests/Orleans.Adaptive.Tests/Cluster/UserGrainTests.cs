@@ -46,6 +46,7 @@ public sealed class UserGrainTests(AdaptiveClusterFixture fixture)
         }
 
         var monitor = fixture.Client.GetNodeMonitor(silo);
+        var before = (await monitor.GetLatest())?.Sequence ?? 0;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         IReadOnlyList<PartitionLoad> loads = [];
         while (DateTime.UtcNow < deadline)
@@ -62,5 +63,10 @@ public sealed class UserGrainTests(AdaptiveClusterFixture fixture)
 
         Assert.Contains(loads, l => l.GrainId == book.GetGrainId().ToString() && l.WorkUnitsPerSecond > 0);
         Assert.True((await monitor.GetLatest())!.PartitionCount >= 1);
+
+        // With AddAdaptiveCallStatistics (the fixture adds it) the user's calls count as requests; tests of this
+        // collection run one at a time, so nothing else calls this silo meanwhile.
+        var samples = await monitor.GetSamples(before, 1000);
+        Assert.Contains(samples, s => s.RequestsPerSecond > 0 && s.LatencyP99Ms > 0 && s.ErrorRate == 0);
     }
 }

@@ -43,10 +43,13 @@ public sealed record NodeSample
     /// <summary>Threads in the .NET thread pool.</summary>
     [Id(10)] public double? ThreadPoolThreads { get; init; }
 
-    /// <summary>Application grain calls completed on this silo per second.</summary>
+    /// <summary>
+    /// Work items completed by this silo's work partitions per second (with <c>AddAdaptiveCallStatistics</c>, every
+    /// application grain call of the silo).
+    /// </summary>
     [Id(11)] public double? RequestsPerSecond { get; init; }
 
-    /// <summary>Median latency of those calls, ms; missing when there were none.</summary>
+    /// <summary>Median latency of those requests, ms; missing when there were none.</summary>
     [Id(12)] public double? LatencyP50Ms { get; init; }
 
     /// <summary>95th-percentile latency, ms.</summary>
@@ -55,7 +58,7 @@ public sealed record NodeSample
     /// <summary>99th-percentile latency, ms.</summary>
     [Id(14)] public double? LatencyP99Ms { get; init; }
 
-    /// <summary>Fraction of those calls that threw (0–1); missing when there were none.</summary>
+    /// <summary>Fraction of those requests that failed (0–1); missing when there were none.</summary>
     [Id(15)] public double? ErrorRate { get; init; }
 
     /// <summary>Grain activations on the silo (Orleans' <c>orleans-catalog-activations</c>).</summary>

@@ -1,4 +1,5 @@
 using Orleans.Adaptive.Capacity;
+using Orleans.Adaptive.Faults;
 
 namespace Orleans.Adaptive.Monitoring;
 
@@ -17,6 +18,7 @@ internal sealed class NodeSampler
     private readonly OrleansMeterReader _orleans;
     private readonly SimulatedCapacityExecutor _executor;
     private readonly PartitionLoadRegistry _partitions;
+    private readonly SiloFaultInjector _faults;
     private readonly TimeProvider _time;
     private NodeCounters _previous;
     private IReadOnlyList<PartitionLoad> _latestPartitionLoads = [];
@@ -27,6 +29,7 @@ internal sealed class NodeSampler
         OrleansMeterReader orleans,
         SimulatedCapacityExecutor executor,
         PartitionLoadRegistry partitions,
+        SiloFaultInjector faults,
         TimeProvider time)
     {
         _resources = resources;
@@ -34,6 +37,7 @@ internal sealed class NodeSampler
         _orleans = orleans;
         _executor = executor;
         _partitions = partitions;
+        _faults = faults;
         _time = time;
         _previous = ReadCounters(previous: null);
     }
@@ -63,13 +67,15 @@ internal sealed class NodeSampler
 
     private NodeCounters ReadCounters(NodeCounters? previous)
     {
+        // Injected faults add to what the process shows (a no-op without faults).
+        var injectedGc = _faults.InjectedGc;
         return new NodeCounters
         {
             Timestamp = _time.GetTimestamp(),
             WallClock = _time.GetUtcNow(),
-            Resources = Try(_resources.Read, default),
-            GcCollections = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2),
-            GcPause = GC.GetTotalPauseDuration(),
+            Resources = _faults.Adjust(Try(_resources.Read, default)),
+            GcCollections = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2) + injectedGc.Collections,
+            GcPause = GC.GetTotalPauseDuration() + injectedGc.Pause,
             ThreadPoolQueueLength = ThreadPool.PendingWorkItemCount,
             ThreadPoolThreads = ThreadPool.ThreadCount,
             Requests = _requests.Read(),

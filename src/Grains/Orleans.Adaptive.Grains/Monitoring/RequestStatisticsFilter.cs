@@ -5,12 +5,15 @@ namespace Orleans.Adaptive.Monitoring;
 
 /// <summary>
 /// Measures every application grain call this silo serves: latency from dispatch to completion, and whether it
-/// threw. Orleans' own grains (management, membership) and Orleans.Adaptive's infrastructure grains are left out,
-/// so the figures describe the workload and not the monitoring of it.
+/// threw. Orleans' own grains (management, membership), Orleans.Adaptive's infrastructure grains and grains that
+/// measure themselves (work partitions) are left out, so the figures describe the workload, each call once.
 /// </summary>
 /// <remarks>
-/// Time a call spends queued in a grain's inbox before it is dispatched is not included; work partitions queue
-/// inside the call (at the silo's capacity), so for them the figure is the full service latency.
+/// <para>
+/// Opt-in (<c>AddAdaptiveCallStatistics</c>): an incoming-call filter sits on every call of the silo, and on the
+/// smallest calls its cost is measurable (bench/Overhead). Work partitions are measured without it.
+/// </para>
+/// <para>Time a call spends queued in a grain's inbox before it is dispatched is not included.</para>
 /// </remarks>
 internal sealed class RequestStatisticsFilter(RequestStatistics statistics) : IIncomingGrainCallFilter
 {
@@ -65,7 +68,7 @@ internal sealed class RequestStatisticsFilter(RequestStatistics statistics) : II
 
     private static bool IsWorkloadType(Type type)
     {
-        if (typeof(IAdaptiveInfrastructureGrain).IsAssignableFrom(type))
+        if (typeof(IAdaptiveInfrastructureGrain).IsAssignableFrom(type) || typeof(IMeasuresOwnRequests).IsAssignableFrom(type))
         {
             return false;
         }
@@ -78,3 +81,6 @@ internal sealed class RequestStatisticsFilter(RequestStatistics statistics) : II
 
 /// <summary>Marks grains that are part of Orleans.Adaptive's own machinery, not of the workload.</summary>
 internal interface IAdaptiveInfrastructureGrain;
+
+/// <summary>Marks workload grains that record their own calls in <see cref="RequestStatistics"/> (work partitions).</summary>
+internal interface IMeasuresOwnRequests;

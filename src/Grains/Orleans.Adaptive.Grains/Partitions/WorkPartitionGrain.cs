@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Adaptive.Diagnostics;
+using Orleans.Adaptive.Monitoring;
 using Orleans.Adaptive.Placement;
 using Orleans.Concurrency;
 
@@ -26,12 +27,13 @@ namespace Orleans.Adaptive.Partitions;
 /// </remarks>
 [Reentrant]
 [PredictedLoadPlacement]
-internal sealed class WorkPartitionGrain : Grain, IWorkPartitionGrain
+internal sealed class WorkPartitionGrain : Grain, IWorkPartitionGrain, IMeasuresOwnRequests
 {
     private readonly IPersistentState<WorkPartitionState> _state;
     private readonly ISiloWorkExecutor _executor;
     private readonly IWorkHandler _handler;
     private readonly AdaptiveInstruments _instruments;
+    private readonly RequestStatistics _requests;
     private readonly ILocalSiloDetails _silo;
     private readonly TimeProvider _time;
     private readonly ILogger<WorkPartitionGrain> _logger;
@@ -48,6 +50,7 @@ internal sealed class WorkPartitionGrain : Grain, IWorkPartitionGrain
         ISiloWorkExecutor executor,
         IWorkHandler handler,
         AdaptiveInstruments instruments,
+        RequestStatistics requests,
         ILocalSiloDetails silo,
         IOptions<AdaptiveRuntimeOptions> options,
         TimeProvider time,
@@ -57,6 +60,7 @@ internal sealed class WorkPartitionGrain : Grain, IWorkPartitionGrain
         _executor = executor;
         _handler = handler;
         _instruments = instruments;
+        _requests = requests;
         _silo = silo;
         _time = time;
         _logger = logger;
@@ -95,19 +99,27 @@ internal sealed class WorkPartitionGrain : Grain, IWorkPartitionGrain
         try
         {
             var receipt = await SubmitCoreAsync(item, cancellationToken);
-            _instruments.WorkItemCompleted(receipt.Outcome == WorkOutcome.Applied ? "applied" : "duplicate", Stopwatch.GetElapsedTime(started));
+            Completed(receipt.Outcome == WorkOutcome.Applied ? "applied" : "duplicate", started, failed: false);
             return receipt;
         }
         catch (WorkRejectedException)
         {
-            _instruments.WorkItemCompleted("rejected", Stopwatch.GetElapsedTime(started));
+            Completed("rejected", started, failed: true);
             throw;
         }
         catch
         {
-            _instruments.WorkItemCompleted("failed", Stopwatch.GetElapsedTime(started));
+            Completed("failed", started, failed: true);
             throw;
         }
+    }
+
+    /// <summary>Counts a finished submission in the meter and in the node monitor's request figures.</summary>
+    private void Completed(string outcome, long started, bool failed)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        _instruments.WorkItemCompleted(outcome, elapsed);
+        _requests.Record(elapsed, failed);
     }
 
     public Task<PartitionStatus> GetStatus()
