@@ -70,8 +70,7 @@ internal static class SiloHostFactory
                     break;
                 case StorageMode.ProcessMemory:
                     var store = settings.ProcessStorage ?? throw new InvalidOperationException("Process-memory storage needs the process's store.");
-                    silo.Services.AddKeyedSingleton<IGrainStorage>(
-                        AdaptiveStorage.ProviderName, (services, _) => new ProcessMemoryGrainStorage(store, services.GetRequiredService<IGrainStorageSerializer>()));
+                    silo.AddProcessMemoryGrainStorage(AdaptiveStorage.ProviderName, store);
                     break;
                 case StorageMode.Redis:
                     var storageRedis = settings.RedisStorageConnectionString ?? cluster.RedisConnectionString!;

@@ -18,6 +18,12 @@ public enum WorkRejectionReason
     /// The partition failed to persist its state and is restarting from storage. Retry, with the same item.
     /// </summary>
     Restarting = 2,
+
+    /// <summary>
+    /// The silo failed while doing the work (an injected fault, for instance); the item was not applied. Retry, with
+    /// the same item.
+    /// </summary>
+    Failed = 3,
 }
 
 /// <summary>
@@ -45,5 +51,5 @@ public sealed class WorkRejectedException : Exception
     public WorkRejectionReason Reason { get; private set; }
 
     /// <summary>Whether sending the same item again may succeed.</summary>
-    public bool IsRetryable => Reason is WorkRejectionReason.Overloaded or WorkRejectionReason.Restarting;
+    public bool IsRetryable => Reason is WorkRejectionReason.Overloaded or WorkRejectionReason.Restarting or WorkRejectionReason.Failed;
 }

@@ -18,6 +18,18 @@ public enum DecisionKind
 
     /// <summary>A silo's state changed (draining, quarantined, active again).</summary>
     SiloStateChanged = 4,
+
+    /// <summary>The detector's verdict on a silo changed (Healthy, Suspect, Failing), with its score and top features.</summary>
+    HealthChanged = 5,
+
+    /// <summary>A Failing silo was left in service by a safety rule (the quarantine cap, too many silent silos).</summary>
+    QuarantineRefused = 6,
+
+    /// <summary>A silo that stopped answering was evicted from membership.</summary>
+    Eviction = 7,
+
+    /// <summary>Partitions of a silo that left were re-activated elsewhere from storage.</summary>
+    Reactivation = 8,
 }
 
 /// <summary>One decision of the supervisor, with its inputs and reason, so that any action can be explained.</summary>

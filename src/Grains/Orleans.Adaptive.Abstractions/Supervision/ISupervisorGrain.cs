@@ -35,6 +35,16 @@ public interface ISupervisorGrain : IGrainWithIntegerKey
     /// migration budget) or active again. Use it before stopping a silo.
     /// </summary>
     Task SetDraining(string silo, bool draining, string reason);
+
+    /// <summary>The detector's latest verdict on every silo it watches.</summary>
+    Task<IReadOnlyList<SiloHealthReport>> GetHealth();
+
+    /// <summary>
+    /// Quarantines <paramref name="silo"/> by hand (placement avoids it, its partitions move off, within the migration
+    /// budget) or releases it. A manual quarantine counts against the same cap as automatic ones.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The quarantine cap is reached.</exception>
+    Task SetQuarantine(string silo, bool quarantined, string reason);
 }
 
 /// <summary>The supervisor's key and a shortcut to it.</summary>

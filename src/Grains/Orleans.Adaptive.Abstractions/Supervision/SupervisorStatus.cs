@@ -57,4 +57,16 @@ public sealed record SupervisorStatus
 
     /// <summary>Decisions recorded so far (the newest decision's id).</summary>
     [Id(16)] public long LatestDecisionId { get; init; }
+
+    /// <summary>Silos quarantined now.</summary>
+    [Id(17)] public IReadOnlyList<string> Quarantined { get; init; } = [];
+
+    /// <summary>Silos that may be quarantined at once now.</summary>
+    [Id(18)] public int MaxQuarantined { get; init; }
+
+    /// <summary>Times the anomaly model was trained (0 while the healthy history of the silos is still being collected).</summary>
+    [Id(19)] public int HealthModelTrainings { get; init; }
+
+    /// <summary>Silos evicted from membership so far.</summary>
+    [Id(20)] public long Evictions { get; init; }
 }

@@ -52,4 +52,31 @@ internal static partial class Log
 
     [LoggerMessage(2010, LogLevel.Warning, "Node monitor of silo {Silo} has not reached the supervisor for {Failures} reports; placement falls back to Orleans' own once the view is stale.")]
     public static partial void ReportFailing(ILogger logger, Exception exception, string silo, int failures);
+
+    [LoggerMessage(3001, LogLevel.Warning, "Fault injected: {Kind}, starting in {StartAfter}, ramp {Ramp}, severity {Severity}.")]
+    public static partial void FaultInjected(ILogger logger, FaultKind kind, TimeSpan startAfter, TimeSpan ramp, double severity);
+
+    [LoggerMessage(3002, LogLevel.Error, "An injected fault made this silo fail at {FailedAt:O}; killing the process: {Kill}.")]
+    public static partial void FaultFailedSilo(ILogger logger, DateTimeOffset failedAt, bool kill);
+
+    [LoggerMessage(4001, LogLevel.Information, "Silo {Silo} health: {Previous} -> {State} ({Reason}).")]
+    public static partial void HealthChanged(ILogger logger, string silo, string previous, string state, string reason);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Silo {Silo} is quarantined: {Reason}")]
+    public static partial void Quarantined(ILogger logger, string silo, string reason);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Silo {Silo} is failing but stays in service: {Reason}")]
+    public static partial void QuarantineRefused(ILogger logger, string silo, string reason);
+
+    [LoggerMessage(4004, LogLevel.Warning, "Silo {Silo} does not answer; evicting it from membership: {Reason}")]
+    public static partial void Evicting(ILogger logger, string silo, string reason);
+
+    [LoggerMessage(4005, LogLevel.Error, "Evicting silo {Silo} failed.")]
+    public static partial void EvictionFailed(ILogger logger, Exception? exception, string silo);
+
+    [LoggerMessage(4006, LogLevel.Information, "Re-activated {Count} partitions after silo {Silo} left ({Failed} did not answer) in {Elapsed}.")]
+    public static partial void Reactivated(ILogger logger, string silo, int count, int failed, TimeSpan elapsed);
+
+    [LoggerMessage(4007, LogLevel.Information, "Silo {Silo} is released from quarantine: {Reason}")]
+    public static partial void Released(ILogger logger, string silo, string reason);
 }

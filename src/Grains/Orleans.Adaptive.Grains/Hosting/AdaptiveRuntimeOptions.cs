@@ -30,6 +30,12 @@ public sealed class AdaptiveRuntimeOptions
 
     /// <summary>How the advised number of silos is worked out.</summary>
     public ScalingOptions Scaling { get; set; } = new();
+
+    /// <summary>How failing silos are detected and quarantined.</summary>
+    public HealthOptions Health { get; set; } = new();
+
+    /// <summary>Fault injection, for tests, the demo and benchmarks (off by default).</summary>
+    public FaultInjectionOptions FaultInjection { get; set; } = new();
 }
 
 /// <summary>Options of the per-silo node monitor.</summary>
@@ -201,4 +207,92 @@ public sealed class ScalingOptions
     /// and no scale advice is given.
     /// </summary>
     public double? SiloCapacity { get; set; }
+}
+
+/// <summary>
+/// Options of failure detection and quarantine: the supervisor scores every silo each cycle, marks it Healthy,
+/// Suspect or Failing, quarantines Failing silos (placement avoids them, their partitions move off) and evicts silos
+/// that stop answering. Counts are in supervisor cycles.
+/// </summary>
+public sealed class HealthOptions
+{
+    /// <summary>Whether silos are scored at all. Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Whether Failing silos are quarantined and unresponsive ones evicted (with adaptation on). False: silos are
+    /// still scored and changes recorded, but nothing is done. Default true.
+    /// </summary>
+    public bool Quarantine { get; set; } = true;
+
+    /// <summary>
+    /// Most silos quarantined at once, as a fraction of the silos in the cluster (rounded down), 0 to below 0.5;
+    /// default 0.4 (1 of 3 or 4, 2 of 5 or 6). The last healthy silo is never quarantined, and when more silos stop
+    /// answering at once than this allows, none is evicted: the fault is more likely on the supervisor's side.
+    /// </summary>
+    public double MaxQuarantinedFraction { get; set; } = 0.4;
+
+    /// <summary>Whether a silo that stops reporting and does not answer a probe is evicted from membership. Default true.</summary>
+    public bool EvictUnresponsive { get; set; } = true;
+
+    /// <summary>Time a silo's node monitor has to answer a probe; above 0, at most 1 minute; default 2 s.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Whether, after a silo leaves, every known partition is called at once so it re-activates from storage. Default true.</summary>
+    public bool ReactivatePartitions { get; set; } = true;
+
+    /// <summary>Cycles without a report after which a silo is Suspect and probed, 1 or more; default 3.</summary>
+    public int SilentCycles { get; set; } = 3;
+
+    /// <summary>Anomalous cycles among the last <see cref="SuspectWindow"/> that make a silo Suspect, 1 or more; default 3.</summary>
+    public int SuspectCount { get; set; } = 3;
+
+    /// <summary>Window of <see cref="SuspectCount"/>, at least <see cref="SuspectCount"/>; default 5.</summary>
+    public int SuspectWindow { get; set; } = 5;
+
+    /// <summary>Cycles a silo must stay Suspect with evidence before it is Failing, 1 or more; default 5.</summary>
+    public int FailingCycles { get; set; } = 5;
+
+    /// <summary>Calm cycles that clear a Suspect silo, 1 or more; default 10.</summary>
+    public int ClearCycles { get; set; } = 10;
+
+    /// <summary>Calm cycles that release a quarantined silo (doubled at each repeated failure), 1 or more; default 60.</summary>
+    public int ReleaseCycles { get; set; } = 60;
+
+    /// <summary>Healthy readings per silo its baseline is taken from, 10 or more; default 300.</summary>
+    public int BaselineWindow { get; set; } = 300;
+
+    /// <summary>Healthy readings of all silos together before the first model is trained, 10 or more; default 200.</summary>
+    public int MinimumTraining { get; set; } = 200;
+
+    /// <summary>Cycles between retrainings of the model, 1 or more; default 300.</summary>
+    public int RetrainEvery { get; set; } = 300;
+
+    /// <summary>Quantile of the training scores that sets the alarm threshold, above 0.5 and below 1; default 0.999.</summary>
+    public double ThresholdQuantile { get; set; } = 0.999;
+
+    /// <summary>
+    /// A metric this many robust standard deviations from the silo's baseline (relative to its peers, smoothed) is
+    /// evidence by itself, whatever the anomaly model says; above 0, default 6.
+    /// </summary>
+    public double ExtremeDeviation { get; set; } = 6;
+
+    /// <summary>A silo whose memory reaches its limit within this time at its trend is Suspect; default 5 minutes.</summary>
+    public TimeSpan ExhaustionHorizon { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>… and Failing within this time; at most <see cref="ExhaustionHorizon"/>; default 2 minutes.</summary>
+    public TimeSpan FailingExhaustionHorizon { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>
+/// Options of fault injection (<see cref="IFaultInjectionGrain"/>). For tests, the demo and benchmarks: never enable
+/// it in production.
+/// </summary>
+public sealed class FaultInjectionOptions
+{
+    /// <summary>Whether faults may be injected into this silo. Default false.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Whether the process kills itself (SIGKILL) when a fault makes the silo fail. Default false.</summary>
+    public bool KillProcessOnFailure { get; set; }
 }

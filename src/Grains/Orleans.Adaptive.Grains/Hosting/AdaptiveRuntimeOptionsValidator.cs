@@ -69,7 +69,61 @@ public sealed class AdaptiveRuntimeOptionsValidator : IValidateOptions<AdaptiveR
         }
 
         CollectAdaptation(options, failures);
+        CollectHealth(options, failures);
+        if (options.FaultInjection is null)
+        {
+            failures.Add($"{Prefix}FaultInjection must be set.");
+        }
+
         return failures;
+    }
+
+    private static void CollectHealth(AdaptiveRuntimeOptions options, List<string> failures)
+    {
+        const string Name = "Adaptive:Runtime:Health:";
+        if (options.Health is not { } health)
+        {
+            failures.Add("Adaptive:Runtime:Health must be set.");
+            return;
+        }
+
+        if (!double.IsFinite(health.MaxQuarantinedFraction) || health.MaxQuarantinedFraction < 0 || health.MaxQuarantinedFraction >= 0.5)
+        {
+            failures.Add(Invariant($"{Name}MaxQuarantinedFraction must be 0 or more and below 0.5: a majority is never quarantined (was {health.MaxQuarantinedFraction})."));
+        }
+
+        if (health.ProbeTimeout <= TimeSpan.Zero || health.ProbeTimeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add(Invariant($"{Name}ProbeTimeout must be greater than zero and at most 1 minute (was {health.ProbeTimeout})."));
+        }
+
+        Range(failures, $"{Name}SilentCycles", health.SilentCycles, 1, 1_000);
+        Range(failures, $"{Name}SuspectCount", health.SuspectCount, 1, 1_000);
+        Range(failures, $"{Name}SuspectWindow", health.SuspectWindow, Math.Max(1, health.SuspectCount), 1_000);
+        Range(failures, $"{Name}FailingCycles", health.FailingCycles, 1, 1_000);
+        Range(failures, $"{Name}ClearCycles", health.ClearCycles, 1, 100_000);
+        Range(failures, $"{Name}ReleaseCycles", health.ReleaseCycles, 1, 100_000);
+        Range(failures, $"{Name}BaselineWindow", health.BaselineWindow, 20, 100_000);
+        Range(failures, $"{Name}MinimumTraining", health.MinimumTraining, 10, 100_000);
+        Range(failures, $"{Name}RetrainEvery", health.RetrainEvery, 1, 1_000_000);
+        if (!(health.ThresholdQuantile > 0.5 && health.ThresholdQuantile < 1))
+        {
+            failures.Add(Invariant($"{Name}ThresholdQuantile must be above 0.5 and below 1 (was {health.ThresholdQuantile})."));
+        }
+
+        if (!double.IsFinite(health.ExtremeDeviation) || health.ExtremeDeviation <= 0 || health.ExtremeDeviation > 1000)
+        {
+            failures.Add(Invariant($"{Name}ExtremeDeviation must be above 0 and at most 1000 (was {health.ExtremeDeviation})."));
+        }
+
+        if (health.ExhaustionHorizon <= TimeSpan.Zero)
+        {
+            failures.Add(Invariant($"{Name}ExhaustionHorizon must be greater than zero (was {health.ExhaustionHorizon})."));
+        }
+        else if (health.FailingExhaustionHorizon <= TimeSpan.Zero || health.FailingExhaustionHorizon > health.ExhaustionHorizon)
+        {
+            failures.Add(Invariant($"{Name}FailingExhaustionHorizon must be greater than zero and at most ExhaustionHorizon ({health.ExhaustionHorizon}) (was {health.FailingExhaustionHorizon})."));
+        }
     }
 
     private static void CollectAdaptation(AdaptiveRuntimeOptions options, List<string> failures)

@@ -130,7 +130,7 @@ internal sealed class LoadSupervisor
         var departed = ForgetDepartedSilos(now, activeSilos);
         ObserveNewReports();
         var timedOut = ExpirePendingMoves(now);
-        ForgetVanishedPartitions();
+        var orphaned = ForgetVanishedPartitions();
 
         var silos = _silos.Values.OrderBy(static s => s.Silo, StringComparer.Ordinal).ToList();
         var capacities = PlanningCapacities(silos, out var capacityPerSilo);
@@ -242,7 +242,7 @@ internal sealed class LoadSupervisor
             BalancedUtilization = activeCapacity > 0 ? totalPredicted / activeCapacity : 0,
         };
 
-        return new CycleOutcome(View, plan, timedOut, departed, previousAdvice != desired && desired is not null ? desired : null, totalPredicted, capacityPerSilo);
+        return new CycleOutcome(View, plan, timedOut, departed, orphaned, previousAdvice != desired && desired is not null ? desired : null, totalPredicted, capacityPerSilo);
     }
 
     /// <summary>Drops a move that could not be started, so the partition counts where it is.</summary>
@@ -391,15 +391,18 @@ internal sealed class LoadSupervisor
         return expired;
     }
 
-    private void ForgetVanishedPartitions()
+    /// <summary>Forgets partitions no longer reported; returns those whose silo left (they need re-activating).</summary>
+    private List<string> ForgetVanishedPartitions()
     {
         List<string>? vanished = null;
+        var orphaned = new List<string>();
         foreach (var (partition, record) in _partitions)
         {
             if (!_silos.TryGetValue(record.Silo, out var silo))
             {
                 // Its silo is gone: it will be re-activated elsewhere and reported from there.
                 (vanished ??= []).Add(partition);
+                orphaned.Add(partition);
                 continue;
             }
 
@@ -415,7 +418,12 @@ internal sealed class LoadSupervisor
             _partitions.Remove(partition);
             _partitionForecasts.Forget(partition);
         }
+
+        return orphaned;
     }
+
+    /// <summary>Every partition the silos reported active, most recently.</summary>
+    public IEnumerable<string> KnownPartitions => _partitions.Keys;
 
     /// <summary>
     /// The capacity planning uses for each silo: the reported one, else the configured one, else the mean of those
@@ -517,6 +525,7 @@ internal sealed record PendingMove(string Partition, string From, string To, Dat
 /// <param name="Plan">The rebalance plan (its moves are now pending).</param>
 /// <param name="TimedOut">Earlier moves that did not arrive in time.</param>
 /// <param name="DepartedSilos">Silos dropped this cycle (dead or silent).</param>
+/// <param name="OrphanedPartitions">Partitions whose silo was dropped this cycle: they need re-activating elsewhere.</param>
 /// <param name="NewScaleAdvice">The advised silo count, when it changed this cycle.</param>
 /// <param name="PredictedClusterLoad">Total predicted load.</param>
 /// <param name="CapacityPerSilo">Capacity of a typical silo, when known.</param>
@@ -525,6 +534,7 @@ internal sealed record CycleOutcome(
     RebalancePlan Plan,
     IReadOnlyList<PendingMove> TimedOut,
     IReadOnlyList<string> DepartedSilos,
+    IReadOnlyList<string> OrphanedPartitions,
     int? NewScaleAdvice,
     double PredictedClusterLoad,
     double? CapacityPerSilo);

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Adaptive.Diagnostics;
+using Orleans.Adaptive.Learning.Health;
 using Orleans.Adaptive.Learning.Placement;
 using Orleans.Adaptive.Monitoring;
 using Orleans.Adaptive.Placement;
@@ -14,8 +15,10 @@ using Orleans.Storage;
 namespace Orleans.Adaptive.Supervision;
 
 /// <summary>
-/// The cluster's supervisor (one activation, key <see cref="SupervisorKey.Value"/>): every cycle it runs the
-/// <see cref="LoadSupervisor"/>, starts the migrations it plans, records every decision, and persists what a
+/// The cluster's supervisor (one activation, key <see cref="SupervisorKey.Value"/>): every cycle it scores the
+/// silos' health (<see cref="HealthSupervisor"/>: quarantine, release, probe, evict), runs the
+/// <see cref="LoadSupervisor"/> (forecasts, placement view, rebalancing and draining of quarantined silos), starts the
+/// migrations it plans, re-activates the partitions of silos that left, records every decision, and persists what a
 /// successor needs.
 /// </summary>
 /// <remarks>
@@ -47,7 +50,15 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
     private readonly string _siloKey;
     private readonly TimeProvider _time;
     private readonly ILogger<SupervisorGrain> _logger;
+    private readonly PartitionReactivator _reactivator;
+    private readonly HashSet<string> _unresponsive = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task> _probes = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _refusalsRecorded = new(StringComparer.Ordinal);
+    private readonly List<string> _toReactivate = [];
+    private Task _reactivating = Task.CompletedTask;
+    private int _maxQuarantined;
     private LoadSupervisor _brain = null!;
+    private HealthSupervisor _health = null!;
     private DateTimeOffset _activatedAt;
     private DateTimeOffset _modelsSavedAt;
     private long _cycles;
@@ -72,6 +83,7 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
         _siloKey = NodeMonitorKey.For(silo.SiloAddress);
         _time = time;
         _logger = logger;
+        _reactivator = new PartitionReactivator(GrainFactory);
     }
 
     private bool AdaptationEnabled => _options.Adaptation.Enabled && (_state.State.AdaptationEnabled ?? true);
@@ -82,6 +94,18 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
         _brain = new LoadSupervisor(_options);
         _brain.Restore(_state.State);
         var interval = _brain.CycleInterval;
+        _health = new HealthSupervisor(_options.Health, interval);
+        foreach (var (silo, failures) in _state.State.HealthFailures)
+        {
+            _health.Restore(silo, HealthState.Healthy, failures);
+        }
+
+        foreach (var silo in _state.State.Quarantined.Keys)
+        {
+            // A quarantined silo stays out until it shows sustained calm to this activation too.
+            _health.Restore(silo, HealthState.Failing, _state.State.HealthFailures.GetValueOrDefault(silo, 1));
+        }
+
         this.RegisterGrainTimer(RunCycleAsync, new GrainTimerCreationOptions(interval, interval) { KeepAlive = true });
         Log.SupervisorActivated(_logger, _siloKey, AdaptationEnabled ? "on" : "off", _state.State.Decisions.Count, _state.State.LastMoved.Count, interval);
         return Task.CompletedTask;
@@ -96,6 +120,7 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
     public Task<ClusterLoadView?> Report(NodeReport report, long knownViewVersion)
     {
         _brain.Ingest(report, _time.GetUtcNow());
+        _health.Ingest(report.Sample);
         var view = _brain.View;
         return Task.FromResult(view is not null && view.Version > knownViewVersion ? view : null);
     }
@@ -124,7 +149,72 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
             ForecastMeanAbsoluteError = _brain.ForecastMeanAbsoluteError,
             LastValueMeanAbsoluteError = _brain.LastValueMeanAbsoluteError,
             LatestDecisionId = state.LastDecisionId,
+            Quarantined = [.. state.Quarantined.Keys.Order(StringComparer.Ordinal)],
+            MaxQuarantined = _maxQuarantined,
+            HealthModelTrainings = _health.Detector.Trainings,
+            Evictions = state.Evictions,
         });
+    }
+
+    public Task<IReadOnlyList<SiloHealthReport>> GetHealth()
+    {
+        var quarantined = _state.State.Quarantined;
+        IReadOnlyList<SiloHealthReport> reports = _health.Detector.Nodes
+            .Order(StringComparer.Ordinal)
+            .Select(silo => _health.Detector.Latest(silo)!)
+            .Select(verdict => new SiloHealthReport
+            {
+                Silo = verdict.Node,
+                Health = (SiloHealthState)verdict.State,
+                Quarantined = quarantined.ContainsKey(verdict.Node),
+                Score = verdict.Score,
+                Threshold = verdict.Threshold,
+                Evidence = verdict.Evidence.ToString(),
+                TimeToLimitSeconds = verdict.TimeToLimit?.TotalSeconds,
+                TopFeatures = verdict.TopFeatures.Select(static f => new HealthFeature(f.Feature, f.Value, f.Deviation, f.Share)).ToList(),
+                Failures = verdict.Failures,
+                Explanation = verdict.Explain(),
+            })
+            .ToList();
+        return Task.FromResult(reports);
+    }
+
+    public async Task SetQuarantine(string silo, bool quarantined, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(silo);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (!SiloAddress.TryParse(silo, out _))
+        {
+            throw new ArgumentException($"'{silo}' is not a silo address (expected host:port@generation, as `adaptive status` shows).", nameof(silo));
+        }
+
+        var state = _state.State;
+        if (quarantined)
+        {
+            if (state.Quarantined.ContainsKey(silo))
+            {
+                return;
+            }
+
+            var silos = ActiveSilos()?.Count ?? _brain.SiloCount;
+            var allowed = (int)Math.Floor(_options.Health.MaxQuarantinedFraction * silos);
+            if (state.Quarantined.Count >= allowed)
+            {
+                throw new InvalidOperationException(
+                    $"{state.Quarantined.Count} of {silos} silos are quarantined already, the most allowed (Adaptive:Runtime:Health:MaxQuarantinedFraction = {_options.Health.MaxQuarantinedFraction}).");
+            }
+
+            state.Quarantined[silo] = new QuarantineRecord { Since = _time.GetUtcNow(), Reason = reason, Manual = true };
+            Record(DecisionKind.SiloStateChanged, silo, $"Silo {silo} is quarantined by an operator: {reason}", null, null, NoInputs);
+            Log.Quarantined(_logger, silo, reason);
+        }
+        else if (state.Quarantined.Remove(silo))
+        {
+            Record(DecisionKind.SiloStateChanged, silo, $"Silo {silo} is released from quarantine by an operator: {reason}", null, null, NoInputs);
+            Log.Released(_logger, silo, reason);
+        }
+
+        await PersistAsync(includeModels: false);
     }
 
     public Task<IReadOnlyList<AdaptiveDecision>> GetDecisions(long afterId, int maxCount)
@@ -182,10 +272,20 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
     {
         var started = Stopwatch.GetTimestamp();
         var now = _time.GetUtcNow();
+        var active = ActiveSilos();
+        try
+        {
+            await RunHealthAsync(now, active);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.SupervisorCycleFailed(_logger, exception);
+        }
+
         CycleOutcome outcome;
         try
         {
-            outcome = _brain.RunCycle(now, ActiveSilos(), AdaptationEnabled, SiloStates());
+            outcome = _brain.RunCycle(now, active, AdaptationEnabled, SiloStates());
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -206,6 +306,16 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
             {
                 Record(DecisionKind.SiloStateChanged, departed, $"Silo {departed} left the cluster while draining.", null, null, NoInputs);
             }
+
+            if (_state.State.Quarantined.Remove(departed))
+            {
+                Record(DecisionKind.SiloStateChanged, departed, $"Silo {departed} left the cluster while quarantined.", null, null, NoInputs);
+            }
+        }
+
+        if (outcome.OrphanedPartitions.Count > 0 && AdaptationEnabled && _options.Health.ReactivatePartitions)
+        {
+            StartReactivation(outcome.DepartedSilos, outcome.OrphanedPartitions);
         }
 
         if (outcome.NewScaleAdvice is { } desired)
@@ -286,6 +396,187 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
         }
     }
 
+    /// <summary>Scores the silos and acts on the verdicts: quarantine, release, refuse (safety), probe, evict.</summary>
+    private async Task RunHealthAsync(DateTimeOffset now, HashSet<string>? active)
+    {
+        if (!_options.Health.Enabled)
+        {
+            return;
+        }
+
+        var state = _state.State;
+        var unresponsive = new HashSet<string>(_unresponsive, StringComparer.Ordinal);
+        _unresponsive.Clear();
+        var cycle = _health.RunCycle(active, state.Quarantined.Keys.ToHashSet(StringComparer.Ordinal), unresponsive, AdaptationEnabled && _options.Health.Quarantine);
+        _maxQuarantined = cycle.MaxQuarantined;
+
+        foreach (var verdict in cycle.Verdicts)
+        {
+            if (verdict.Changed)
+            {
+                var reason = verdict.Explain();
+                Record(DecisionKind.HealthChanged, verdict.Node, $"Silo {verdict.Node} is {verdict.State} (was {verdict.PreviousState}): {reason}.", null, null, HealthInputs(verdict));
+                Log.HealthChanged(_logger, verdict.Node, verdict.PreviousState.ToString(), verdict.State.ToString(), reason);
+                if (verdict.State == HealthState.Failing)
+                {
+                    state.HealthFailures[verdict.Node] = verdict.Failures;
+                }
+            }
+
+            if (verdict.State != HealthState.Failing)
+            {
+                _refusalsRecorded.Remove(verdict.Node);
+            }
+        }
+
+        foreach (var verdict in cycle.Quarantine)
+        {
+            var reason = $"Silo {verdict.Node} is quarantined: it is Failing ({verdict.Explain()}); placement avoids it and its partitions move off.";
+            state.Quarantined[verdict.Node] = new QuarantineRecord { Since = now, Reason = reason };
+            Record(DecisionKind.SiloStateChanged, verdict.Node, reason, null, null, HealthInputs(verdict));
+            Log.Quarantined(_logger, verdict.Node, verdict.Explain());
+        }
+
+        foreach (var silo in cycle.Release)
+        {
+            if (state.Quarantined.TryGetValue(silo, out var record) && !record.Manual)
+            {
+                state.Quarantined.Remove(silo);
+                var reason = $"Silo {silo} is released from quarantine: it behaved normally for {_options.Health.ReleaseCycles}+ cycles.";
+                Record(DecisionKind.SiloStateChanged, silo, reason, null, null, NoInputs);
+                Log.Released(_logger, silo, reason);
+            }
+        }
+
+        foreach (var (verdict, why) in cycle.Refused)
+        {
+            if (_refusalsRecorded.Add(verdict.Node))
+            {
+                Record(DecisionKind.QuarantineRefused, verdict.Node, $"Silo {verdict.Node} is Failing but stays in service: {why}.", null, null, HealthInputs(verdict));
+                Log.QuarantineRefused(_logger, verdict.Node, why);
+            }
+        }
+
+        foreach (var verdict in cycle.Evict)
+        {
+            await EvictAsync(verdict);
+        }
+
+        foreach (var silo in cycle.Probe)
+        {
+            StartProbe(silo);
+        }
+    }
+
+    /// <summary>Asks a silent silo's node monitor for a sign of life; no answer within the timeout makes it unresponsive.</summary>
+    private void StartProbe(string silo)
+    {
+        if (_probes.TryGetValue(silo, out var running) && !running.IsCompleted || !SiloAddress.TryParse(silo, out var address))
+        {
+            return;
+        }
+
+        _probes[silo] = ProbeAsync();
+
+        async Task ProbeAsync()
+        {
+            try
+            {
+                await GrainFactory.GetNodeMonitor(address).GetInfo().WaitAsync(_options.Health.ProbeTimeout);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                _unresponsive.Add(silo);
+            }
+        }
+    }
+
+    /// <summary>Declares a silo that does not answer dead, so the cluster stops waiting for it.</summary>
+    private async Task EvictAsync(NodeHealth verdict)
+    {
+        if (!SiloAddress.TryParse(verdict.Node, out var address))
+        {
+            return;
+        }
+
+        var reason = $"Silo {verdict.Node} stopped reporting and did not answer a probe within {_options.Health.ProbeTimeout.TotalSeconds:0.#} s: evicted from membership, so calls stop waiting for it and its partitions re-activate elsewhere.";
+        Record(DecisionKind.Eviction, verdict.Node, reason, null, null, HealthInputs(verdict));
+        Log.Evicting(_logger, verdict.Node, reason);
+        _state.State.Evictions++;
+        try
+        {
+            if (!await _membership.TryKill(address))
+            {
+                Log.EvictionFailed(_logger, null, verdict.Node);
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.EvictionFailed(_logger, exception, verdict.Node);
+        }
+    }
+
+    /// <summary>
+    /// Re-activates the partitions of silos that left, then every other known partition (Orleans' directory also
+    /// drops activations on survivors whose directory entries lived on the dead silo). One sweep at a time; partitions
+    /// orphaned meanwhile join the next.
+    /// </summary>
+    private void StartReactivation(IReadOnlyList<string> departed, IReadOnlyList<string> orphaned)
+    {
+        _toReactivate.AddRange(orphaned);
+        if (!_reactivating.IsCompleted)
+        {
+            return;
+        }
+
+        var first = _toReactivate.ToList();
+        _toReactivate.Clear();
+        var rest = _brain.KnownPartitions.Except(first, StringComparer.Ordinal).ToList();
+        var silos = string.Join(", ", departed);
+        _reactivating = SweepAsync();
+
+        async Task SweepAsync()
+        {
+            var (called, failed, elapsed) = await _reactivator.ReactivateAsync(first, TimeSpan.FromSeconds(30), CancellationToken.None);
+            Record(
+                DecisionKind.Reactivation,
+                silos.Length > 0 ? silos : "cluster",
+                string.Create(CultureInfo.InvariantCulture, $"Re-activated {called - failed} of {called} partitions of departed silo(s) {silos} from storage in {elapsed.TotalSeconds:0.0} s."),
+                null,
+                null,
+                new Dictionary<string, double> { ["partitions"] = called, ["failed"] = failed, ["seconds"] = elapsed.TotalSeconds });
+            Log.Reactivated(_logger, silos, called, failed, elapsed);
+            await _reactivator.ReactivateAsync(rest, TimeSpan.FromSeconds(30), CancellationToken.None);
+        }
+    }
+
+    private static Dictionary<string, double> HealthInputs(NodeHealth verdict)
+    {
+        // Only finite figures: before the model exists the score is NaN, which JSON cannot carry.
+        var inputs = new Dictionary<string, double> { ["failures"] = verdict.Failures };
+        if (double.IsFinite(verdict.Score))
+        {
+            inputs["score"] = verdict.Score;
+            inputs["threshold"] = verdict.Threshold;
+        }
+
+        if (verdict.TimeToLimit is { } eta)
+        {
+            inputs["timeToLimitSeconds"] = eta.TotalSeconds;
+        }
+
+        foreach (var feature in verdict.TopFeatures.Where(static f => double.IsFinite(f.Value)))
+        {
+            inputs[$"{feature.Feature}.value"] = feature.Value;
+            if (double.IsFinite(feature.Deviation))
+            {
+                inputs[$"{feature.Feature}.deviation"] = feature.Deviation;
+            }
+        }
+
+        return inputs;
+    }
+
     private void MigrationDidNotHappen(string partition, string from, string to, Exception? exception, string why)
     {
         _brain.CancelMove(partition);
@@ -356,6 +647,11 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
         foreach (var silo in _state.State.Draining.Keys)
         {
             states[silo] = SiloAdaptiveState.Draining;
+        }
+
+        foreach (var silo in _state.State.Quarantined.Keys)
+        {
+            states[silo] = SiloAdaptiveState.Quarantined;
         }
 
         return states;

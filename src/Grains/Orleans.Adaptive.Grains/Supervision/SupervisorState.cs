@@ -44,6 +44,27 @@ internal sealed class SupervisorState
 
     /// <summary>The per-partition load models (the most loaded ones).</summary>
     [Id(11)] public List<ForecastModelState> PartitionModels { get; set; } = [];
+
+    /// <summary>Silos quarantined, with when and why.</summary>
+    [Id(12)] public Dictionary<string, QuarantineRecord> Quarantined { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Times each silo has been Failing (it sets how long a release takes).</summary>
+    [Id(13)] public Dictionary<string, int> HealthFailures { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Silos evicted from membership since the state was created.</summary>
+    [Id(14)] public long Evictions { get; set; }
+}
+
+/// <summary>A quarantined silo.</summary>
+[GenerateSerializer, Alias("adaptive.QuarantineRecord")]
+internal sealed class QuarantineRecord
+{
+    [Id(0)] public DateTimeOffset Since { get; set; }
+
+    [Id(1)] public string Reason { get; set; } = "";
+
+    /// <summary>Whether an operator quarantined it (it is then released by an operator only).</summary>
+    [Id(2)] public bool Manual { get; set; }
 }
 
 /// <summary>One persisted forecasting model (see <see cref="EntityModelSnapshot"/>).</summary>

@@ -226,6 +226,11 @@ public sealed class FleetHealthDetector
                 }
             }
 
+            if (features is not null && features.Any(f => f >= _options.ExtremeDeviation))
+            {
+                evidence |= HealthEvidence.Extreme;
+            }
+
             timeToLimit = track.TimeToLimit(values, _metrics, _cycleInterval);
             if (timeToLimit is { } eta && eta <= _options.ExhaustionHorizon)
             {
@@ -276,11 +281,13 @@ public sealed class FleetHealthDetector
             top.Add(new HealthContribution($"{_metrics[limited].Name}.time-to-limit", eta.TotalSeconds, double.NaN, 1));
         }
 
-        if (_forest is not null && features is not null && values is not null)
+        if (features is not null && values is not null)
         {
-            var shares = _forest.Contributions(features);
+            // The forest's shares when it exists; the features furthest out first when they are extreme or there is no forest.
+            var shares = _forest?.Contributions(features) ?? new double[features.Length];
             var smoothed = track.SmoothedDeviations();
-            foreach (var m in Enumerable.Range(0, _metrics.Length).OrderByDescending(m => shares[m]).ThenByDescending(m => Math.Abs(features[m])))
+            var byExtremity = evidence.HasFlag(HealthEvidence.Extreme) || _forest is null;
+            foreach (var m in Enumerable.Range(0, _metrics.Length).OrderByDescending(m => byExtremity ? features[m] : shares[m]).ThenByDescending(m => features[m]))
             {
                 if (top.Count >= _options.TopFeatures)
                 {
@@ -390,8 +397,11 @@ public sealed class FleetHealthDetector
             var features = new double[metrics.Length];
             for (var m = 0; m < metrics.Length; m++)
             {
-                // A missing reading counts as neutral: a drained node with no calls has no latency, which is no evidence.
-                var relative = double.IsFinite(deviations[m]) ? deviations[m] - peerMedian[m] : 0;
+                // A missing reading counts as neutral (a drained node with no calls has no latency, which is no
+                // evidence), unless the metric holds: an idle node is no faster than it was.
+                var relative = double.IsFinite(deviations[m]) ? deviations[m] - peerMedian[m]
+                    : metrics[m].HoldWhenMissing && _smooth[m].Count > 0 ? _smooth[m][0]
+                    : 0;
                 _smooth[m].Add(relative);
                 var smoothed = _smooth[m].Mean;
                 features[m] = metrics[m].Direction switch

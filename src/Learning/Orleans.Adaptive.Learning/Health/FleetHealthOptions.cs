@@ -33,6 +33,14 @@ public sealed record FleetHealthOptions
     /// <summary>Added to the quantile of <see cref="ThresholdQuantile"/>. Default 0.02.</summary>
     public double ThresholdMargin { get; init; } = 0.02;
 
+    /// <summary>
+    /// A smoothed deviation (robust σ, relative to the peers, in the worse direction) at or beyond which a metric is
+    /// evidence by itself. The forest judges how unusual a combination is, but it scores any point beyond the
+    /// training range of one feature much like the training extreme, so it cannot tell a 4σ excursion from a 40σ
+    /// one; this check can. Default 6.
+    /// </summary>
+    public double ExtremeDeviation { get; init; } = 6;
+
     /// <summary>High readings among the last <see cref="SuspectWindow"/> that make a Healthy node Suspect. Default 3.</summary>
     public int SuspectCount { get; init; } = 3;
 
@@ -92,6 +100,11 @@ public sealed record FleetHealthOptions
         if (!double.IsFinite(ThresholdMargin) || ThresholdMargin < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(ThresholdMargin), ThresholdMargin, "The threshold margin must be a finite number, 0 or more.");
+        }
+
+        if (!double.IsFinite(ExtremeDeviation) || ExtremeDeviation <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ExtremeDeviation), ExtremeDeviation, "The extreme deviation must be a finite number above 0.");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(SuspectWindow, 1);

@@ -29,13 +29,19 @@ public enum MetricDirection
 /// For a resource that runs out (a fraction of memory used, say): the value at which the node fails. Its trend is
 /// extrapolated every cycle, and a node heading for the limit is suspect before any deviation shows.
 /// </param>
+/// <param name="HoldWhenMissing">
+/// Whether a missing reading keeps the last deviation instead of counting as neutral: right for what a node is
+/// (its cost per unit of work does not improve because it is idle), wrong for what it does (an idle node has no
+/// latency to speak of).
+/// </param>
 public sealed record HealthMetric(
     string Name,
     double AbsoluteFloor,
     double RelativeFloor = 0.05,
     MetricDirection Direction = MetricDirection.HigherIsWorse,
     bool PeerRelative = true,
-    double? Limit = null)
+    double? Limit = null,
+    bool HoldWhenMissing = false)
 {
     /// <summary>Throws if the metric cannot work.</summary>
     public void Validate()

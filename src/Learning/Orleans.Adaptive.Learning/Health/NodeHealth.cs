@@ -23,6 +23,9 @@ public enum HealthEvidence
     /// <summary>Its features score above the forest's threshold.</summary>
     Anomalous = 1,
 
+    /// <summary>A metric is further from its baseline, relative to the peers, than <see cref="FleetHealthOptions.ExtremeDeviation"/>.</summary>
+    Extreme = 16,
+
     /// <summary>A limited metric is heading for its limit.</summary>
     Exhaustion = 2,
 
@@ -91,6 +94,11 @@ public sealed record NodeHealth(
         if (Evidence.HasFlag(HealthEvidence.Anomalous))
         {
             parts.Add(FormattableString.Invariant($"anomaly score {Score:0.000} ≥ threshold {Threshold:0.000}"));
+        }
+
+        if (Evidence.HasFlag(HealthEvidence.Extreme) && TopFeatures.FirstOrDefault(static f => double.IsFinite(f.Deviation)) is { } extreme)
+        {
+            parts.Add(FormattableString.Invariant($"{extreme.Feature} is {extreme.Deviation:0.0}σ from its baseline relative to its peers"));
         }
 
         if (parts.Count == 0)

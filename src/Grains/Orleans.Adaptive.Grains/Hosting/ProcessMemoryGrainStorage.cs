@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Orleans.Storage;
 
-namespace Orleans.Adaptive.Silo.Hosting;
+namespace Orleans.Adaptive.Hosting;
 
 /// <summary>
 /// Grain storage held by the process, shared by every silo the process hosts: the demo's stand-in for a database.
@@ -69,19 +69,4 @@ internal sealed class ProcessMemoryGrainStorage(ProcessMemoryStore store, IGrain
     }
 
     private string NextETag() => store.NextVersion().ToString(CultureInfo.InvariantCulture);
-}
-
-/// <summary>The state behind <see cref="ProcessMemoryGrainStorage"/>: one per process, shared by its silos.</summary>
-internal sealed class ProcessMemoryStore
-{
-    private long _version;
-
-    internal ConcurrentDictionary<(string State, GrainId Grain), Entry> Entries { get; } = new();
-
-    /// <summary>Records stored.</summary>
-    public int Count => Entries.Count;
-
-    internal long NextVersion() => Interlocked.Increment(ref _version);
-
-    internal sealed record Entry(BinaryData Data, string ETag);
 }
