@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Adaptive.Client;
 using Orleans.Configuration;
+using Orleans.Messaging;
 using StackExchange.Redis;
 
 namespace Orleans.Hosting;
@@ -36,6 +37,35 @@ public static class AdaptiveClientBuilderExtensions
                 break;
         }
 
+        return builder.AvoidQuarantinedGateways();
+    }
+
+    /// <summary>
+    /// Makes the client stop routing through gateways on silos the supervisor has quarantined, and refresh its
+    /// gateway list every <paramref name="refreshPeriod"/> (default 2 s; Orleans' default is a minute), so it also
+    /// drops gateways the supervisor evicts soon after. <see cref="UseAdaptiveClustering"/> does this; call it yourself
+    /// after configuring your own clustering.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No clustering (gateway list provider) is configured yet.</exception>
+    public static IClientBuilder AvoidQuarantinedGateways(this IClientBuilder builder, TimeSpan? refreshPeriod = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        if (services.Any(static d => d.ServiceType == typeof(QuarantineAwareGatewayListProvider)))
+        {
+            return builder;
+        }
+
+        var inner = services.LastOrDefault(static d => d.ServiceType == typeof(IGatewayListProvider))
+            ?? throw new InvalidOperationException("AvoidQuarantinedGateways wraps the client's gateway list: configure clustering (UseRedisClustering, UseLocalhostClustering, …) first.");
+        services.Remove(inner);
+        services.AddSingleton(sp => new QuarantineAwareGatewayListProvider(
+            (IGatewayListProvider)(inner.ImplementationInstance ?? inner.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!)),
+            sp,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<QuarantineAwareGatewayListProvider>>()));
+        services.AddSingleton<IGatewayListProvider>(static sp => sp.GetRequiredService<QuarantineAwareGatewayListProvider>());
+        var period = refreshPeriod ?? TimeSpan.FromSeconds(2);
+        services.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = period);
         return builder;
     }
 
