@@ -133,6 +133,8 @@ internal sealed class DemoCluster : IAsyncDisposable
         // About two seconds of queue: overload shows as refusals (and client retries), not minute-long waits.
         runtime.Capacity.MaxQueueLength = Math.Max(10, (int)(capacity * 2 / _demo.ItemCost));
         runtime.Adaptation.Enabled = _demo.Adaptation;
+        // The degrading node is an injected fault.
+        runtime.FaultInjection.Enabled = true;
         // The autoscaler may add silos up to MaxSilos and remove the ones it added, never the initial ones.
         runtime.Scaling.MinSilos = _demo.Silos;
         runtime.Scaling.MaxSilos = _demo.ScaleUpTo;

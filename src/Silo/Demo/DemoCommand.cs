@@ -38,6 +38,10 @@ internal static class DemoCommand
         var noAdaptation = Add(root, new Option<bool>("--no-adaptation") { Description = "Run Orleans alone: no placement by prediction, no migrations, no autoscaling (the supervisor still forecasts)." });
         var scaleUpTo = Add(root, new Option<int?>("--scale-up-to") { Description = "Most silos the autoscaler runs (default: --silos + 1; equal to --silos turns autoscaling off)." });
         var shiftEvery = Add(root, new Option<string?>("--shift-every") { Description = "How often the hot partitions change (default 60s; 'never' keeps them)." });
+        var fault = Add(root, new Option<string?>("--fault") { Description = "The degrading node's fault: cpu-degrade (default), memory-leak, latency-creep, gc-storm, error-burst, flap, or none." });
+        var faultSilo = Add(root, new Option<int>("--fault-silo") { Description = "Which silo degrades (1 to --silos - 1).", DefaultValueFactory = _ => 1 });
+        var faultAt = Add(root, new Option<string?>("--fault-at") { Description = "When the fault starts (default 60s)." });
+        var faultRamp = Add(root, new Option<string?>("--fault-ramp") { Description = "How long the silo degrades before it fails (default 60s)." });
         var plain = Add(root, new Option<bool>("--plain") { Description = "Print a line every 5 seconds instead of the live view (the default when output is redirected)." });
 
         root.SetAction(async (parse, cancellationToken) =>
@@ -65,6 +69,10 @@ internal static class DemoCommand
                 ScaleUpTo = parse.GetValue(scaleUpTo) ?? Math.Min(parse.GetValue(silos) + 1, DemoSettings.MaxSilos),
                 ShiftEvery = parse.GetValue(shiftEvery) is "never" ? null : ParseDuration(parse.GetValue(shiftEvery), "--shift-every", TimeSpan.FromSeconds(60), errors),
                 Plain = parse.GetValue(plain) || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive,
+                Fault = ParseFault(parse.GetValue(fault), errors),
+                FaultSilo = parse.GetValue(faultSilo),
+                FaultAt = ParseDuration(parse.GetValue(faultAt), "--fault-at", TimeSpan.FromSeconds(60), errors) ?? TimeSpan.FromSeconds(60),
+                FaultRamp = ParseDuration(parse.GetValue(faultRamp), "--fault-ramp", TimeSpan.FromSeconds(60), errors) ?? TimeSpan.FromSeconds(60),
             };
             errors.AddRange(settings.Validate());
             if (errors.Count > 0)
@@ -155,6 +163,7 @@ internal static class DemoCommand
     {
         var recorder = new DemoRecorder(connection.Client, cluster.Silos, startedAt);
         var autoscaler = new DemoAutoscaler(cluster, recorder, connection.Client, settings);
+        var fault = new DemoFault(settings, cluster, recorder, connection.Client);
         var supervisor = connection.Client.GetSupervisor();
         var decisions = new List<AdaptiveDecision>();
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -196,6 +205,15 @@ internal static class DemoCommand
             : $"dotnet run --project src/Client/Orleans.Adaptive.Cli -- status --gateway-port {ports.GatewayPorts[0]} --cluster-id {settings.ClusterId}";
         recorder.WorkloadStartedAt = DateTimeOffset.UtcNow;
         var driving = driver.RunAsync(TimeSpan.FromSeconds(5), stop.Token);
+        try
+        {
+            await fault.InjectAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is TimeoutException or OrleansException)
+        {
+            Console.Error.WriteLine($"Could not inject the demo's fault: {CommandLineRunner.FirstLine(exception.Message)}");
+        }
+
 
         async Task<DemoFrame> NextFrameAsync()
         {
@@ -211,11 +229,12 @@ internal static class DemoCommand
             }
 
             await recorder.CollectAsync(QueryTimeout, CancellationToken.None);
-            var (view, supervisorStatus) = await ReadSupervisorAsync(supervisor, decisions, SiloName);
+            var (view, supervisorStatus, health) = await ReadSupervisorAsync(supervisor, decisions, SiloName);
             autoscaler.Evaluate(view, stop.Token);
+            await fault.CheckAsync(stop.Token);
             return new DemoFrame(
                 driver.Elapsed, settings.Duration, replay, driver.ReadStatistics(), status, statusError, cluster.Silos, log.Recent(3), cliHint,
-                view, supervisorStatus, decisions.TakeLast(3).ToList(), autoscaler, SiloName);
+                view, supervisorStatus, decisions.TakeLast(3).ToList(), autoscaler, SiloName, health, fault.Describe(DateTimeOffset.UtcNow, health));
         }
 
         if (settings.Plain)
@@ -250,7 +269,7 @@ internal static class DemoCommand
         Console.Error.WriteLine("Stopping: draining work in flight…");
         await driving;
         await autoscaler.WaitAsync();
-        var (finalView, finalStatus) = await ReadSupervisorAsync(supervisor, decisions, SiloName);
+        var (finalView, finalStatus, finalHealth) = await ReadSupervisorAsync(supervisor, decisions, SiloName);
         var endedAt = DateTimeOffset.UtcNow;
         await recorder.CollectAsync(QueryTimeout, CancellationToken.None);
         await recorder.CollectPartitionsAsync(QueryTimeout, CancellationToken.None);
@@ -282,13 +301,14 @@ internal static class DemoCommand
     /// The supervisor's latest view and status, and its new decisions appended to <paramref name="decisions"/> with
     /// silo addresses replaced by the demo's names; nulls while the supervisor cannot be reached.
     /// </summary>
-    private static async Task<(ClusterLoadView? View, SupervisorStatus? Status)> ReadSupervisorAsync(
+    private static async Task<(ClusterLoadView? View, SupervisorStatus? Status, IReadOnlyList<SiloHealthReport>? Health)> ReadSupervisorAsync(
         ISupervisorGrain supervisor, List<AdaptiveDecision> decisions, Func<string?, string> siloName)
     {
         try
         {
             var view = await supervisor.GetView().WaitAsync(QueryTimeout);
             var status = await supervisor.GetStatus().WaitAsync(QueryTimeout);
+            var health = await supervisor.GetHealth().WaitAsync(QueryTimeout);
             var fresh = await supervisor.GetDecisions(decisions.Count > 0 ? decisions[^1].Id : 0, 1000).WaitAsync(QueryTimeout);
             foreach (var decision in fresh)
             {
@@ -304,11 +324,11 @@ internal static class DemoCommand
                 decisions.Add(decision with { Reason = reason });
             }
 
-            return (view, status);
+            return (view, status, health);
         }
         catch (Exception exception) when (exception is TimeoutException or OrleansException)
         {
-            return (null, null);
+            return (null, null, null);
         }
     }
 
@@ -324,6 +344,30 @@ internal static class DemoCommand
             ?? throw new FileNotFoundException($"The shipped trace {Resource} is missing from the build.");
         using var reader = new StreamReader(stream);
         return TimeSeriesCsv.Read(reader, "nasa_http_1995_excerpt.csv (shipped)", "nasa_http_1995_excerpt", settings.TraceColumn);
+    }
+
+    private static FaultKind? ParseFault(string? text, List<string> errors)
+    {
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case null or "cpu-degrade":
+                return FaultKind.CpuDegrade;
+            case "none":
+                return null;
+            case "memory-leak":
+                return FaultKind.MemoryLeak;
+            case "latency-creep":
+                return FaultKind.LatencyCreep;
+            case "gc-storm":
+                return FaultKind.GcStorm;
+            case "error-burst":
+                return FaultKind.ErrorBurst;
+            case "flap":
+                return FaultKind.Flap;
+            default:
+                errors.Add($"--fault: '{text}' is not a fault the demo injects (cpu-degrade, memory-leak, latency-creep, gc-storm, error-burst, flap or none).");
+                return null;
+        }
     }
 
     private static IReadOnlyList<double> ParseCapacities(string? text, int silos, List<string> errors)

@@ -63,6 +63,18 @@ internal sealed record DemoSettings
     /// <summary>How often the workload's hot set moves to other partitions (null: never).</summary>
     public TimeSpan? ShiftEvery { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The fault injected into one silo (the degrading node), or null for none.</summary>
+    public FaultKind? Fault { get; init; } = FaultKind.CpuDegrade;
+
+    /// <summary>The silo the fault hits (never silo 0, the primary, which holds membership).</summary>
+    public int FaultSilo { get; init; } = 1;
+
+    /// <summary>When the fault starts, from the start of the workload.</summary>
+    public TimeSpan FaultAt { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the silo degrades before it fails.</summary>
+    public TimeSpan FaultRamp { get; init; } = TimeSpan.FromSeconds(60);
+
     public double TotalCapacity => Capacities.Sum();
 
     /// <summary>Returns one message per invalid setting.</summary>
@@ -72,6 +84,21 @@ internal sealed record DemoSettings
         if (ScaleUpTo < Silos || ScaleUpTo > MaxSilos)
         {
             errors.Add($"--scale-up-to must be from --silos ({Silos}) to {MaxSilos} (was {ScaleUpTo}).");
+        }
+
+        if (Fault is not null && (FaultSilo < 1 || FaultSilo >= Silos))
+        {
+            errors.Add($"--fault-silo must be from 1 to {Silos - 1}: silo 0 holds membership in the local cluster (was {FaultSilo}).");
+        }
+
+        if (Fault is FaultKind.Freeze or FaultKind.Crash or FaultKind.Partition)
+        {
+            errors.Add($"--fault {Fault}: the demo's silos share one process, so only in-silo faults apply (memory-leak, cpu-degrade, latency-creep, error-burst, gc-storm, flap); bench/Faults runs freeze and crash on separate processes.");
+        }
+
+        if (FaultAt < TimeSpan.Zero || FaultRamp <= TimeSpan.Zero)
+        {
+            errors.Add("--fault-at must not be negative and --fault-ramp must be greater than zero.");
         }
 
         if (ShiftEvery is { } shift && shift <= TimeSpan.Zero)

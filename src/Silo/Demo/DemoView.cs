@@ -22,7 +22,9 @@ internal sealed record DemoFrame(
     SupervisorStatus? Supervisor,
     IReadOnlyList<AdaptiveDecision> Decisions,
     DemoAutoscaler Autoscaler,
-    Func<string?, string> SiloName);
+    Func<string?, string> SiloName,
+    IReadOnlyList<SiloHealthReport>? Health,
+    string? Fault);
 
 /// <summary>Renders the demo: a live table per silo when the console is interactive, a line every few seconds otherwise.</summary>
 internal static class DemoView
@@ -61,16 +63,21 @@ internal static class DemoView
             var entry = frame.Status?.Silos.FirstOrDefault(e => e.Address == silo.Address);
             var sample = entry?.Latest;
             var forecast = frame.View?.Silos.FirstOrDefault(f => f.Silo == silo.Address);
+            var health = frame.Health?.FirstOrDefault(h => h.Silo == silo.Address);
             var status = entry is null ? "[grey]?[/]"
-                : entry.Status == "Active" && entry.Error is null
-                    ? forecast?.State is { } state && state != SiloAdaptiveState.Active ? $"[yellow]{state}[/]" : "[green]Active[/]"
-                    : $"[red]{Markup.Escape(entry.Error is null ? entry.Status : "Unanswered")}[/]";
+                : entry.Status != "Active" || entry.Error is not null ? $"[red]{Markup.Escape(entry.Error is null ? entry.Status : "Unanswered")}[/]"
+                : health?.Quarantined == true || forecast?.State == SiloAdaptiveState.Quarantined ? "[red]Quarantined[/]"
+                : forecast?.State == SiloAdaptiveState.Draining ? "[yellow]Draining[/]"
+                : health?.Health == SiloHealthState.Failing ? "[red]Failing[/]"
+                : health?.Health == SiloHealthState.Suspect ? "[yellow]Suspect[/]"
+                : "[green]Active[/]";
             var utilization = sample?.Utilization;
             var cells = new List<IRenderable>
             {
                 new Markup(Markup.Escape(silo.Name)),
                 new Markup(status),
-                new Markup(silo.Capacity.ToString("0", Invariant)),
+                // The capacity the silo reports now: a degrading silo shows it falling.
+                new Markup(Number(sample?.CapacityWorkUnitsPerSecond ?? silo.Capacity, "0")),
                 LoadBar(sample?.WorkUnitsPerSecond, silo.Capacity, wide ? 20 : 10),
                 new Markup(Number(forecast?.PredictedLoad, "0")),
                 new Markup(utilization is { } u ? Colour(u >= 0.9, "red", Colour(u >= 0.7, "yellow", u.ToString("0%", Invariant))) : "-"),
@@ -90,6 +97,11 @@ internal static class DemoView
         }
 
         var rows = new List<IRenderable> { header, workload, table, Supervisor(frame) };
+        if (frame.Fault is { } fault)
+        {
+            rows.Add(new Markup($"[red]degrading node:[/] {Markup.Escape(Truncate(fault, 160))}"));
+        }
+
         var autoscaler = frame.Autoscaler;
         if (autoscaler.Activity is { } activity)
         {
@@ -164,14 +176,17 @@ internal static class DemoView
         {
             var sample = frame.Status?.Silos.FirstOrDefault(e => e.Address == silo.Address)?.Latest;
             var forecast = frame.View?.Silos.FirstOrDefault(f => f.Silo == silo.Address);
-            return string.Create(Invariant, $"{silo.Name} {Number(sample?.WorkUnitsPerSecond, "0")}/{silo.Capacity:0} u/s pred {Number(forecast?.PredictedLoad, "0")} util {Percent(sample?.Utilization)} p99 {Ms(sample?.LatencyP99Ms)}ms parts {Number(sample?.PartitionCount, "0")}");
+            var health = frame.Health?.FirstOrDefault(h => h.Silo == silo.Address);
+            var state = health is null ? "" : health.Quarantined ? " QUARANTINED" : health.Health == SiloHealthState.Healthy ? "" : $" {health.Health.ToString().ToUpperInvariant()}";
+            return string.Create(Invariant, $"{silo.Name}{state} {Number(sample?.WorkUnitsPerSecond, "0")}/{Number(sample?.CapacityWorkUnitsPerSecond ?? silo.Capacity, "0")} u/s pred {Number(forecast?.PredictedLoad, "0")} util {Percent(sample?.Utilization)} p99 {Ms(sample?.LatencyP99Ms)}ms parts {Number(sample?.PartitionCount, "0")}");
         }));
         var supervisor = frame.Supervisor is { } status
             ? string.Create(Invariant, $" | migrations {status.Migrations} advice {frame.View?.DesiredSilos?.ToString(Invariant) ?? "-"} silos")
             : string.Empty;
+        var fault = frame.Fault is { } f ? $" | {f}" : string.Empty;
         return string.Create(
             Invariant,
-            $"[{Clock(frame.Elapsed)}] trace {TraceTime(frame)} offered {w.OfferedItemsPerSecond:0}/s applied {w.Applied} dup {w.Duplicates} unacked {w.NotAcknowledged} shed {w.Shed} | {silos}{supervisor}");
+            $"[{Clock(frame.Elapsed)}] trace {TraceTime(frame)} offered {w.OfferedItemsPerSecond:0}/s applied {w.Applied} dup {w.Duplicates} unacked {w.NotAcknowledged} shed {w.Shed} | {silos}{supervisor}{fault}");
     }
 
     private static Markup LoadBar(double? load, double capacity, int width)

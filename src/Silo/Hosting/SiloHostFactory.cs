@@ -88,6 +88,8 @@ internal static class SiloHostFactory
                 options.Placement = settings.Runtime.Placement;
                 options.Rebalancing = settings.Runtime.Rebalancing;
                 options.Scaling = settings.Runtime.Scaling;
+                options.Health = settings.Runtime.Health;
+                options.FaultInjection = settings.Runtime.FaultInjection;
             });
         });
 

@@ -67,6 +67,15 @@ internal static class ServeSettingsReader
         runtime.Capacity.MaxQueueLength = ReadInt(capacity, "MaxQueueLength", SimulatedCapacityOptions.DefaultMaxQueueLength, int.MinValue, int.MaxValue, errors);
         runtime.Partitions.ProducerRetention = ReadDuration(runtimeSection.GetSection("Partitions"), "ProducerRetention", WorkPartitionOptions.DefaultProducerRetention, errors);
 
+        // The supervisor's option groups are bound as they are; a value that does not convert is reported with its key.
+        BindSection(runtimeSection, "Adaptation", runtime.Adaptation, errors);
+        BindSection(runtimeSection, "Forecasting", runtime.Forecasting, errors);
+        BindSection(runtimeSection, "Placement", runtime.Placement, errors);
+        BindSection(runtimeSection, "Rebalancing", runtime.Rebalancing, errors);
+        BindSection(runtimeSection, "Scaling", runtime.Scaling, errors);
+        BindSection(runtimeSection, "Health", runtime.Health, errors);
+        BindSection(runtimeSection, "FaultInjection", runtime.FaultInjection, errors);
+
         var exporter = ReadEnum(telemetrySection, "Exporter", TelemetryExporter.None, TryParseExporter, "'none', 'console' or 'otlp'", errors);
         Uri? otlp = null;
         if (NullIfEmpty(telemetrySection["OtlpEndpoint"]) is { } otlpText && !Uri.TryCreate(otlpText, UriKind.Absolute, out otlp))
@@ -109,6 +118,19 @@ internal static class ServeSettingsReader
     }
 
     private delegate bool TryParser<T>(string text, out T value);
+
+    private static void BindSection(IConfigurationSection runtime, string name, object target, List<string> errors)
+    {
+        var section = runtime.GetSection(name);
+        try
+        {
+            section.Bind(target, static binder => binder.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException exception)
+        {
+            errors.Add($"{section.Path}: {exception.Message}");
+        }
+    }
 
     private static T ReadEnum<T>(IConfigurationSection section, string key, T fallback, TryParser<T> parse, string accepted, List<string> errors)
     {
