@@ -35,7 +35,7 @@ internal static class HealthReadings
     /// <summary>The metrics, in reading order.</summary>
     public static readonly HealthMetric[] Metrics =
     [
-        new(Cost, AbsoluteFloor: 1e-9, RelativeFloor: 0.05, HoldWhenMissing: true),
+        new(Cost, AbsoluteFloor: 1e-9, RelativeFloor: 0.03, HoldWhenMissing: true),
         // Latency and backlogs on a log scale: their spread grows with their level.
         new(Latency, AbsoluteFloor: 0.1, RelativeFloor: 0),
         new(Errors, AbsoluteFloor: 0.01, RelativeFloor: 0),

@@ -553,7 +553,7 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
     private static Dictionary<string, double> HealthInputs(NodeHealth verdict)
     {
         // Only finite figures: before the model exists the score is NaN, which JSON cannot carry.
-        var inputs = new Dictionary<string, double> { ["failures"] = verdict.Failures };
+        var inputs = new Dictionary<string, double> { ["state"] = (int)verdict.State, ["failures"] = verdict.Failures };
         if (double.IsFinite(verdict.Score))
         {
             inputs["score"] = verdict.Score;
