@@ -141,13 +141,17 @@ internal static partial class ServeCommand
         }
 
         LogStarted(logger, settings.Name, settings.DescribeClustering(), settings.SiloPort, settings.GatewayPort, settings.Storage);
+        // Ctrl+C, SIGTERM, or the host asked to stop (the supervisor asks a drained, quarantined silo to, when
+        // configured): leave the cluster cleanly below.
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            await Task.Delay(Timeout.Infinite, stopping.Token);
         }
         catch (OperationCanceledException)
         {
-            // Ctrl+C or SIGTERM: leave the cluster cleanly below.
+            // Stopping.
         }
 
         LogStopping(logger, settings.Name);

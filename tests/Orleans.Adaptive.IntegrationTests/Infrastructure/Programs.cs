@@ -17,6 +17,8 @@ internal static class Programs
 
     public static string BenchOverheadDll => Find("BenchOverheadDll");
 
+    public static string BenchFaultsDll => Find("BenchFaultsDll");
+
     private static string Find(string key)
     {
         var path = typeof(Programs).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;

@@ -30,6 +30,9 @@ public enum DecisionKind
 
     /// <summary>Partitions of a silo that left were re-activated elsewhere from storage.</summary>
     Reactivation = 8,
+
+    /// <summary>A drained, quarantined silo was asked to shut down gracefully.</summary>
+    Shutdown = 9,
 }
 
 /// <summary>One decision of the supervisor, with its inputs and reason, so that any action can be explained.</summary>

@@ -79,4 +79,10 @@ internal static partial class Log
 
     [LoggerMessage(4007, LogLevel.Information, "Silo {Silo} is released from quarantine: {Reason}")]
     public static partial void Released(ILogger logger, string silo, string reason);
+
+    [LoggerMessage(4008, LogLevel.Warning, "Silo {Silo} was asked to shut down gracefully: {Reason}")]
+    public static partial void ShutdownRequested(ILogger logger, string silo, string reason);
+
+    [LoggerMessage(4009, LogLevel.Warning, "Could not ask silo {Silo} to shut down; it stays quarantined.")]
+    public static partial void ShutdownRequestFailed(ILogger logger, Exception exception, string silo);
 }

@@ -238,6 +238,12 @@ public sealed class HealthOptions
     /// <summary>Time a silo's node monitor has to answer a probe; above 0, at most 1 minute; default 2 s.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Whether a quarantined silo whose partitions have all moved off is asked to shut down gracefully, so that its
+    /// orchestrator (systemd, Kubernetes) starts a fresh one: what a leaking process needs. Default false.
+    /// </summary>
+    public bool ShutdownWhenDrained { get; set; }
+
     /// <summary>Whether, after a silo leaves, every known partition is called at once so it re-activates from storage. Default true.</summary>
     public bool ReactivatePartitions { get; set; } = true;
 

@@ -54,6 +54,8 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
     private readonly HashSet<string> _unresponsive = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _probes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _refusalsRecorded = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _shutdownRequested = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _drainedReports = new(StringComparer.Ordinal);
     private readonly List<string> _toReactivate = [];
     private Task _reactivating = Task.CompletedTask;
     private int _maxQuarantined;
@@ -318,6 +320,11 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
             StartReactivation(outcome.DepartedSilos, outcome.OrphanedPartitions);
         }
 
+        if (_options.Health.ShutdownWhenDrained && AdaptationEnabled)
+        {
+            await ShutDownDrainedAsync(outcome.View);
+        }
+
         if (outcome.NewScaleAdvice is { } desired)
         {
             Record(
@@ -487,6 +494,42 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
                 _unresponsive.Add(silo);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Asks quarantined silos that host no partition any more to shut down gracefully (once each). Drained means
+    /// three cycles in a row whose latest report, taken after the quarantine began, lists no partition: a report from before the
+    /// quarantine may not list partitions activated just before it.
+    /// </summary>
+    private async Task ShutDownDrainedAsync(ClusterLoadView view)
+    {
+        foreach (var silo in view.Silos)
+        {
+            if (silo.State != SiloAdaptiveState.Quarantined || !_state.State.Quarantined.TryGetValue(silo.Silo, out var quarantine)
+                || silo.LastReportAt <= quarantine.Since || silo.Partitions > 0)
+            {
+                _drainedReports.Remove(silo.Silo);
+                continue;
+            }
+
+            if ((_drainedReports[silo.Silo] = _drainedReports.GetValueOrDefault(silo.Silo) + 1) < 3
+                || !_shutdownRequested.Add(silo.Silo) || !SiloAddress.TryParse(silo.Silo, out var address))
+            {
+                continue;
+            }
+
+            var reason = $"Silo {silo.Silo} is quarantined and drained (no partition left on it): asked to shut down gracefully, so its orchestrator starts a fresh one.";
+            Record(DecisionKind.Shutdown, silo.Silo, reason, null, null, NoInputs);
+            try
+            {
+                await GrainFactory.GetGrain<ISiloControlGrain>(NodeMonitorKey.For(address)).RequestShutdown(reason).WaitAsync(_options.Health.ProbeTimeout);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // It may be too sick to answer; it stays quarantined either way.
+                Log.ShutdownRequestFailed(_logger, exception, silo.Silo);
             }
         }
     }
