@@ -66,7 +66,10 @@ public sealed record FaultSpec
     /// <summary>Memory leaked per second, MiB (memory-leak).</summary>
     [Id(5)] public double MemoryMbPerSecond { get; init; } = 10;
 
-    /// <summary>Memory at which the silo fails, MiB (memory-leak); its memory readings count against this limit.</summary>
+    /// <summary>
+    /// Memory at which the silo fails, MiB (memory-leak): what the silo used when the leak started plus what it has
+    /// leaked. Its readings show the leak on top of the process's real memory, against this limit.
+    /// </summary>
     [Id(6)] public double MemoryLimitMb { get; init; } = 2048;
 
     /// <summary>Time on, then off, of a flap.</summary>

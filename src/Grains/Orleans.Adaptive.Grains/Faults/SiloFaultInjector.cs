@@ -43,6 +43,7 @@ internal sealed class SiloFaultInjector : IDisposable
     private double _gcPauseSeconds;
     private double _gcCollections;
     private double _lastRealMemoryMb;
+    private double? _leakBaseMb;
     private DateTimeOffset? _failedAt;
     private DateTimeOffset _lastTick;
 
@@ -119,6 +120,7 @@ internal sealed class SiloFaultInjector : IDisposable
         {
             _faults.Clear();
             _noise.Clear();
+            _leakBaseMb = null;
             Volatile.Write(ref _effects, FaultEffects.None);
             _executor.SetCapacity(_configuredCapacity);
         }
@@ -259,9 +261,15 @@ internal sealed class SiloFaultInjector : IDisposable
             }
         }
 
-        if (effects.MemoryLimitMb is { } limit && Volatile.Read(ref _lastRealMemoryMb) + effects.LeakedMb >= limit)
+        // A leak fails on what the silo used when it started plus what it leaked, not on the process's own drift
+        // (silos sharing a process would otherwise fail early or late with it): its schedule is the ground truth.
+        if (effects.MemoryLimitMb is { } limit)
         {
-            return now;
+            _leakBaseMb ??= Volatile.Read(ref _lastRealMemoryMb);
+            if (_leakBaseMb + effects.LeakedMb >= limit)
+            {
+                return now;
+            }
         }
 
         return null;
@@ -272,7 +280,7 @@ internal sealed class SiloFaultInjector : IDisposable
         DateTimeOffset? failsAt = fault.ScheduledFailure;
         if (fault.Spec.Kind == FaultKind.MemoryLeak)
         {
-            var headroom = fault.Spec.MemoryLimitMb - Volatile.Read(ref _lastRealMemoryMb);
+            var headroom = fault.Spec.MemoryLimitMb - (_leakBaseMb ?? Volatile.Read(ref _lastRealMemoryMb));
             failsAt = fault.StartsAt + TimeSpan.FromSeconds(Math.Max(0, headroom) / fault.Spec.MemoryMbPerSecond);
         }
 
