@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Orleans.Adaptive.Client;
+using Orleans.Adaptive.CommandLine;
 
 namespace Orleans.Adaptive.Cli;
 
@@ -26,6 +27,36 @@ internal sealed class ConnectionOptions
         command.Options.Add(_clusterId);
         command.Options.Add(_serviceId);
         command.Options.Add(_timeout);
+    }
+
+    /// <summary>
+    /// Reads the flags, connects to the cluster and runs <paramref name="action"/> with the connection, which is
+    /// closed afterwards. Bad flags exit with <see cref="ExitCodes.InvalidInput"/>, an unreachable cluster with
+    /// <see cref="ExitCodes.Unreachable"/>.
+    /// </summary>
+    public async Task<int> RunConnectedAsync(ParseResult parse, Func<ClusterConnection, AdaptiveClusterOptions, Task<int>> action, CancellationToken cancellationToken)
+    {
+        var errors = new List<string>();
+        var cluster = Read(parse, errors);
+        if (cluster is null)
+        {
+            return CommandLineRunner.Fail(ExitCodes.InvalidInput, errors);
+        }
+
+        ClusterConnection connected;
+        try
+        {
+            connected = await ClusterConnection.ConnectAsync(cluster, cancellationToken: cancellationToken);
+        }
+        catch (ClusterConnectionException exception)
+        {
+            return CommandLineRunner.Fail(ExitCodes.Unreachable, exception.Message);
+        }
+
+        await using (connected)
+        {
+            return await action(connected, cluster);
+        }
     }
 
     /// <summary>Reads the flags (and environment), returning the options or the problems with them.</summary>

@@ -27,49 +27,29 @@ internal static class StatusCommand
         command.Options.Add(json);
         command.Options.Add(all);
         connection.AddTo(command);
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => connection.RunConnectedAsync(parse, async (connected, cluster) =>
         {
-            var errors = new List<string>();
-            var cluster = connection.Read(parse, errors);
-            if (cluster is null)
-            {
-                return CommandLineRunner.Fail(ExitCodes.InvalidInput, errors);
-            }
-
-            ClusterConnection connected;
+            ClusterStatus status;
             try
             {
-                connected = await ClusterConnection.ConnectAsync(cluster, cancellationToken: cancellationToken);
+                status = await connected.Adaptive.Status.ReadAsync(parse.GetValue(all), cancellationToken);
             }
-            catch (ClusterConnectionException exception)
+            catch (Exception exception) when (exception is TimeoutException or OrleansException)
             {
-                return CommandLineRunner.Fail(ExitCodes.Unreachable, exception.Message);
+                return CommandLineRunner.Fail(ExitCodes.Failed, $"connected to {cluster.Describe()}, but reading its membership failed: {exception.Message}");
             }
 
-            await using (connected)
+            if (parse.GetValue(json))
             {
-                ClusterStatus status;
-                try
-                {
-                    status = await connected.Adaptive.Status.ReadAsync(parse.GetValue(all), cancellationToken);
-                }
-                catch (Exception exception) when (exception is TimeoutException or OrleansException)
-                {
-                    return CommandLineRunner.Fail(ExitCodes.Failed, $"connected to {cluster.Describe()}, but reading its membership failed: {exception.Message}");
-                }
-
-                if (parse.GetValue(json))
-                {
-                    Console.WriteLine(JsonSerializer.Serialize(StatusDocument.From(cluster, status), Json));
-                }
-                else
-                {
-                    Print(cluster, status);
-                }
-
-                return ExitCodes.Success;
+                Console.WriteLine(JsonSerializer.Serialize(StatusDocument.From(cluster, status), Json));
             }
-        });
+            else
+            {
+                Print(cluster, status);
+            }
+
+            return ExitCodes.Success;
+        }, cancellationToken));
         return command;
     }
 

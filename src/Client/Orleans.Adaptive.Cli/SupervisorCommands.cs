@@ -242,37 +242,17 @@ internal static class SupervisorCommands
 
         var connection = new ConnectionOptions();
         connection.AddTo(command);
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => connection.RunConnectedAsync(parse, async (connected, cluster) =>
         {
-            var errors = new List<string>();
-            var cluster = connection.Read(parse, errors);
-            if (cluster is null)
-            {
-                return CommandLineRunner.Fail(ExitCodes.InvalidInput, errors);
-            }
-
-            ClusterConnection connected;
             try
             {
-                connected = await ClusterConnection.ConnectAsync(cluster, cancellationToken: cancellationToken);
+                return await action(connected.Client.GetSupervisor(), parse, cancellationToken);
             }
-            catch (ClusterConnectionException exception)
+            catch (Exception exception) when (exception is TimeoutException or OrleansException)
             {
-                return CommandLineRunner.Fail(ExitCodes.Unreachable, exception.Message);
+                return CommandLineRunner.Fail(ExitCodes.Failed, $"connected to {cluster.Describe()}, but the supervisor did not answer: {exception.Message}");
             }
-
-            await using (connected)
-            {
-                try
-                {
-                    return await action(connected.Client.GetSupervisor(), parse, cancellationToken);
-                }
-                catch (Exception exception) when (exception is TimeoutException or OrleansException)
-                {
-                    return CommandLineRunner.Fail(ExitCodes.Failed, $"connected to {cluster.Describe()}, but the supervisor did not answer: {exception.Message}");
-                }
-            }
-        });
+        }, cancellationToken));
         return command;
     }
 }

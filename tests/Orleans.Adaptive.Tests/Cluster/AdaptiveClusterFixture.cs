@@ -48,22 +48,7 @@ public sealed class AdaptiveClusterFixture : IAsyncLifetime
     public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
 
     /// <summary>A partition activated on <paramref name="silo"/> (through a placement hint, as migrations use).</summary>
-    public async Task<IWorkPartitionGrain> PartitionOnAsync(SiloAddress silo, string id)
-    {
-        var partition = Client.GetGrain<IWorkPartitionGrain>(id);
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
-        try
-        {
-            var status = await partition.GetStatus();
-            Assert.Equal(NodeMonitorKey.For(silo), status.Silo);
-        }
-        finally
-        {
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-        }
-
-        return partition;
-    }
+    public Task<IWorkPartitionGrain> PartitionOnAsync(SiloAddress silo, string id) => Client.ActivatePartitionOnAsync(silo, id);
 }
 
 [CollectionDefinition(Name)]

@@ -92,21 +92,7 @@ public sealed class RebalancingClusterTests : IAsyncLifetime
         Assert.Equal(migrations.Count, status.Migrations);
     }
 
-    private async Task<IWorkPartitionGrain> ActivateOnAsync(SiloAddress silo, string id)
-    {
-        var partition = _cluster.Client.GetGrain<IWorkPartitionGrain>(id);
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
-        try
-        {
-            Assert.Equal(NodeMonitorKey.For(silo), (await partition.GetStatus()).Silo);
-        }
-        finally
-        {
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-        }
-
-        return partition;
-    }
+    private Task<IWorkPartitionGrain> ActivateOnAsync(SiloAddress silo, string id) => _cluster.Client.ActivatePartitionOnAsync(silo, id);
 
     private async Task<int[]> CountPerSiloAsync(List<IWorkPartitionGrain> partitions)
     {

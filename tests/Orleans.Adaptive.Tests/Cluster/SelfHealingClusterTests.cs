@@ -149,7 +149,7 @@ public sealed class SelfHealingClusterTests : IAsyncLifetime
         await WaitForAsync(async () => (await Supervisor.GetDecisions(0, 10_000)).Any(d => d.Kind == DecisionKind.Migration && d.From == drainedKey), TimeSpan.FromSeconds(20));
 
         // The supervisor's silo dies mid-drain; a new activation elsewhere reloads the quarantine and finishes.
-        await _cluster.KillSiloAsync(victim);
+        await _cluster.KillSiloAsync(victim, Cancel);
         await WaitForAsync(async () => (await Supervisor.GetStatus()).Silo != supervisorSilo, TimeSpan.FromSeconds(30));
         await WaitForAsync(async () => (await CountPerSiloAsync()).Sum() == _partitions.Count && await OnSiloAsync(drainedKey) == 0, TimeSpan.FromSeconds(40));
 
@@ -198,21 +198,7 @@ public sealed class SelfHealingClusterTests : IAsyncLifetime
     private async Task WaitForHealthModelAsync()
         => await WaitForAsync(async () => (await Supervisor.GetStatus()).HealthModelTrainings >= 1, TimeSpan.FromSeconds(30));
 
-    private async Task<IWorkPartitionGrain> ActivateOnAsync(SiloAddress silo, string id)
-    {
-        var partition = _cluster.Client.GetGrain<IWorkPartitionGrain>(id);
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
-        try
-        {
-            Assert.Equal(NodeMonitorKey.For(silo), (await partition.GetStatus()).Silo);
-        }
-        finally
-        {
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-        }
-
-        return partition;
-    }
+    private Task<IWorkPartitionGrain> ActivateOnAsync(SiloAddress silo, string id) => _cluster.Client.ActivatePartitionOnAsync(silo, id);
 
     private async Task<int[]> CountPerSiloAsync()
     {
