@@ -113,17 +113,13 @@ internal sealed class FaultRun(ScenarioPlan plan, bool adaptive, TraceReplay rep
         {
             var state = new FaultState(fault) { Silo = fault.Silo };
             _faults.Add(state);
-            if (fault.Kind is FaultKind.Crash or FaultKind.Freeze or FaultKind.Partition)
+            if (fault.Kind is FaultKind.Crash or FaultKind.Freeze || InjectedAtStart(fault))
             {
                 continue;
             }
 
-            // A leak's limit depends on what the silo uses when it starts: it is injected then (ObserveAsync).
-            if (fault.Kind != FaultKind.MemoryLeak)
-            {
-                var spec = fault.Definition.ToSpec(fault.Kind, fault.RampSeconds, memoryLimitMb: 0, fault.Seed) with { StartAfter = TimeSpan.FromSeconds(fault.StartSeconds) };
-                state.Injected = await host.Client.GetFaultInjection(host.Silos[fault.Silo]).Inject(spec);
-            }
+            var spec = fault.Definition.ToSpec(fault.Kind, fault.RampSeconds, memoryLimitMb: 0, fault.Seed) with { StartAfter = TimeSpan.FromSeconds(fault.StartSeconds) };
+            state.Injected = await host.Client.GetFaultInjection(host.Silos[fault.Silo]).Inject(spec);
         }
 
         foreach (var blip in plan.Blips)
@@ -158,7 +154,7 @@ internal sealed class FaultRun(ScenarioPlan plan, bool adaptive, TraceReplay rep
             }
 
             var fault = state.Fault;
-            if (fault.Kind is FaultKind.Crash or FaultKind.Freeze or FaultKind.Partition)
+            if (fault.Kind is FaultKind.Crash or FaultKind.Freeze)
             {
                 if (Now >= fault.StartSeconds)
                 {
@@ -169,16 +165,29 @@ internal sealed class FaultRun(ScenarioPlan plan, bool adaptive, TraceReplay rep
                 continue;
             }
 
+            if (state.Injected is null && InjectedAtStart(fault))
+            {
+                if (Now >= fault.StartSeconds)
+                {
+                    state.Silo = silo == PlannedFault.Busiest ? Busiest(host, sparingSupervisor: true) : silo;
+                    await InjectNowAsync(host, state);
+                }
+
+                continue;
+            }
+
             if (!fault.Fails)
             {
                 continue;
             }
 
-            if (state.Injected is null && fault.Kind == FaultKind.MemoryLeak)
+            if (fault.Kind == FaultKind.Partition && state.Injected is { } cut)
             {
-                if (Now >= fault.StartSeconds)
+                // A partitioned silo cannot be asked: it fails, for the rest of the cluster, when the partition starts.
+                var startsAt = state.InjectedAtSeconds is { } injectedAt ? injectedAt + cut.Spec.StartAfter.TotalSeconds : fault.StartSeconds;
+                if (Now >= startsAt)
                 {
-                    await InjectLeakAsync(host, state);
+                    await FailAsync(host, silo, state, startsAt);
                 }
 
                 continue;
@@ -207,17 +216,26 @@ internal sealed class FaultRun(ScenarioPlan plan, bool adaptive, TraceReplay rep
     }
 
     /// <summary>
-    /// Starts a memory leak now, its limit set so that it is reached after the ramp from what the silo uses now: the
-    /// silo degrades for the ramp's length, whatever the process's memory did before.
+    /// Faults injected when they start rather than at the beginning: a memory leak (its limit is set from what the
+    /// silo uses then, so it degrades for the ramp's length), and any fault aimed at the busiest silo of the moment.
     /// </summary>
-    private async Task InjectLeakAsync(IFaultHost host, FaultState state)
+    private static bool InjectedAtStart(PlannedFault fault) => fault.Kind == FaultKind.MemoryLeak || fault.Silo == PlannedFault.Busiest;
+
+    private async Task InjectNowAsync(IFaultHost host, FaultState state)
     {
         var fault = state.Fault;
         var address = host.Silos[state.Silo];
-        var sample = await host.Client.GetNodeMonitor(address).GetLatest().WaitAsync(CallTimeout);
-        var limit = (sample?.MemoryUsedMb ?? 0) + fault.Definition.MemoryMbPerSecond * fault.RampSeconds;
-        state.Injected = await host.Client.GetFaultInjection(address).Inject(fault.Definition.ToSpec(fault.Kind, fault.RampSeconds, limit, fault.Seed)).WaitAsync(CallTimeout);
+        var limit = 0.0;
+        if (fault.Kind == FaultKind.MemoryLeak)
+        {
+            var sample = await host.Client.GetNodeMonitor(address).GetLatest().WaitAsync(CallTimeout);
+            limit = (sample?.MemoryUsedMb ?? 0) + fault.Definition.MemoryMbPerSecond * fault.RampSeconds;
+        }
+
+        // A partition starts a second later, or it would cut off the answer to this very call.
+        var spec = fault.Definition.ToSpec(fault.Kind, fault.RampSeconds, limit, fault.Seed) with { StartAfter = fault.Kind == FaultKind.Partition ? TimeSpan.FromSeconds(1) : TimeSpan.Zero };
         state.InjectedAtSeconds = Now;
+        state.Injected = await host.Client.GetFaultInjection(address).Inject(spec).WaitAsync(CallTimeout);
     }
 
     /// <summary>The silo fails now: remember what was on it, then kill, freeze or cut it off.</summary>
@@ -235,8 +253,7 @@ internal sealed class FaultRun(ScenarioPlan plan, bool adaptive, TraceReplay rep
                 await host.FreezeAsync(silo);
                 break;
             case FaultKind.Partition:
-                await host.PartitionAsync(silo);
-                break;
+                break; // the silo cut itself off; it lives on, unreachable
             default:
                 _dead.Add(silo);
                 await host.KillAsync(silo);

@@ -133,9 +133,9 @@ internal sealed record ScenarioFault
     public string Kind { get; init; } = "";
 
     /// <summary>
-    /// The silo's index (0-based); -1 for one chosen per seed among those no other fault of the run uses; -2 (freeze,
-    /// crash, partition only) for the silo hosting the most partitions when the fault starts, so that both modes
-    /// lose a silo that matters.
+    /// The silo's index (0-based); -1 for one chosen per seed among those no other fault of the run uses; -2 for the
+    /// silo hosting the most partitions when the fault starts (other than the supervisor's, except for a crash), so
+    /// that both modes lose a silo that matters.
     /// </summary>
     public int Silo { get; init; } = -1;
 
@@ -182,15 +182,15 @@ internal sealed record ScenarioFault
         }
 
         if (Silo < -2 || Silo >= silos) yield return $"silo must be -1 (any), -2 (the busiest) or between 0 and {silos - 1} (was {Silo}).";
-        if (Silo == -2 && kind is not (FaultKind.Freeze or FaultKind.Crash or FaultKind.Partition)) yield return "silo -2 (the busiest when the fault starts) is for freeze, crash and partition faults.";
+
         if (!(StartSeconds >= 0) || !(StartJitterSeconds >= 0)) yield return "startSeconds and startJitterSeconds must be 0 or more.";
         if (StartSeconds + StartJitterSeconds >= duration) yield return "the fault must start before the run ends.";
         if (!(RampSeconds >= 0) || !(RampJitterSeconds >= 0)) yield return "rampSeconds and rampJitterSeconds must be 0 or more.";
         if (DurationSeconds is { } d && !(d > 0)) yield return "durationSeconds must be positive when set.";
         if (!(Noise >= 0 && Noise <= 1)) yield return "noise must be between 0 and 1.";
-        if (kind is FaultKind.Freeze or FaultKind.Crash or FaultKind.Partition && host != FaultScenario.Processes)
+        if (kind is FaultKind.Freeze or FaultKind.Crash && host != FaultScenario.Processes)
         {
-            yield return $"a {Kind} fault acts on a silo's process or network: it needs \"host\": \"{FaultScenario.Processes}\".";
+            yield return $"a {Kind} fault acts on a silo's process: it needs \"host\": \"{FaultScenario.Processes}\".";
         }
 
         var spec = ToSpec(kind, RampSeconds, memoryLimitMb: 1_000_000, seed: 1);

@@ -14,7 +14,4 @@ internal interface IFaultHost : IAsyncDisposable
 
     /// <summary>Freezes a silo's process (SIGSTOP); it keeps its sockets. Processes only.</summary>
     Task FreezeAsync(int silo);
-
-    /// <summary>Cuts a silo off from the others and from clients. Processes only.</summary>
-    Task PartitionAsync(int silo);
 }

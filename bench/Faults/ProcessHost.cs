@@ -119,8 +119,6 @@ internal sealed partial class ProcessHost : IFaultHost
         return Task.CompletedTask;
     }
 
-    public Task PartitionAsync(int silo)
-        => throw new NotSupportedException("Network partitions are not implemented by the processes host yet (see bench/README.md).");
 
     public async ValueTask DisposeAsync()
     {

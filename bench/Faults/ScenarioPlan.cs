@@ -73,7 +73,7 @@ internal sealed record PlannedFault(ScenarioFault Definition, FaultKind Kind, in
     public string KindName => ScenarioFault.NameOf(Kind);
 
     /// <summary>Whether the silo dies of it (the ground truth lead times are measured against).</summary>
-    public bool Fails => Kind is FaultKind.Crash or FaultKind.Freeze or FaultKind.Partition || Definition.FailsAtEnd || Kind == FaultKind.MemoryLeak;
+    public bool Fails => Kind is FaultKind.Crash or FaultKind.Freeze or FaultKind.Partition or FaultKind.MemoryLeak || Definition.FailsAtEnd;
 }
 
 /// <summary>A transient blip on a healthy silo.</summary>

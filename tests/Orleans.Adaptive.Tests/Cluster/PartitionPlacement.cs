@@ -9,9 +9,9 @@ internal static class PartitionPlacement
     /// A partition activated on <paramref name="silo"/> through a placement hint (as migrations place them); fails
     /// the test if it landed anywhere else.
     /// </summary>
-    public static async Task<IWorkPartitionGrain> ActivatePartitionOnAsync(this IClusterClient client, SiloAddress silo, string id)
+    public static async Task<IWorkPartitionGrain> ActivatePartitionOnAsync(this IGrainFactory grains, SiloAddress silo, string id)
     {
-        var partition = client.GetGrain<IWorkPartitionGrain>(id);
+        var partition = grains.GetGrain<IWorkPartitionGrain>(id);
         RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
         try
         {

@@ -28,7 +28,11 @@ public enum FaultKind
     /// <summary>The silo's process is killed without warning (SIGKILL). Applied to the process from outside.</summary>
     Crash = 7,
 
-    /// <summary>The silo is cut off from the others and from clients. Applied to its network from outside.</summary>
+    /// <summary>
+    /// The silo is cut off from the other silos and from clients (its connections stall as if packets were dropped;
+    /// storage stays reachable), for <see cref="FaultSpec.Duration"/> or for good. The silo counts as failed when the
+    /// partition starts.
+    /// </summary>
     Partition = 8,
 }
 
@@ -84,8 +88,8 @@ public sealed record FaultSpec
     /// <summary>Whether the silo counts as failed when the ramp ends (memory leaks: at the limit).</summary>
     [Id(10)] public bool FailsAtEnd { get; init; }
 
-    /// <summary>Whether the fault acts inside the silo; freeze, crash and partition act on its process or network from outside.</summary>
-    public bool IsInSilo => Kind is not (FaultKind.Freeze or FaultKind.Crash or FaultKind.Partition);
+    /// <summary>Whether the fault acts inside the silo; freeze and crash act on its process from outside.</summary>
+    public bool IsInSilo => Kind is not (FaultKind.Freeze or FaultKind.Crash);
 
     /// <summary>The problems with this spec, if any (empty when valid).</summary>
     public IEnumerable<string> Problems()

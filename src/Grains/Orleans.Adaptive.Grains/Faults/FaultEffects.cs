@@ -7,7 +7,8 @@ namespace Orleans.Adaptive.Faults;
 /// <param name="GcPauseFraction">Fraction of time paused by (simulated) garbage collections.</param>
 /// <param name="LeakedMb">Memory leaked so far, MiB.</param>
 /// <param name="MemoryLimitMb">The memory limit of the leak, MiB, if one is leaking.</param>
-internal sealed record FaultEffects(double CapacityFactor, double ExtraLatencyMs, double ErrorRate, double GcPauseFraction, double LeakedMb, double? MemoryLimitMb)
+/// <param name="Partitioned">Whether the silo is cut off from the others and from clients.</param>
+internal sealed record FaultEffects(double CapacityFactor, double ExtraLatencyMs, double ErrorRate, double GcPauseFraction, double LeakedMb, double? MemoryLimitMb, bool Partitioned = false)
 {
     /// <summary>While a flap is on, this fraction of the work fails.</summary>
     public const double FlapErrorRate = 0.5;
@@ -26,6 +27,7 @@ internal sealed record FaultEffects(double CapacityFactor, double ExtraLatencyMs
     {
         double capacity = 1, latency = 0, errors = 0, gc = 0, leaked = 0;
         double? limit = null;
+        var partitioned = false;
         foreach (var fault in faults)
         {
             if (!fault.IsActiveAt(now))
@@ -54,6 +56,9 @@ internal sealed record FaultEffects(double CapacityFactor, double ExtraLatencyMs
                     leaked += spec.MemoryMbPerSecond * (now - fault.StartsAt).TotalSeconds * (spec.Noise > 0 ? Math.Max(0.5, jitter) : 1);
                     limit = limit is { } l ? Math.Min(l, spec.MemoryLimitMb) : spec.MemoryLimitMb;
                     break;
+                case FaultKind.Partition:
+                    partitioned = true;
+                    break;
                 case FaultKind.Flap when fault.FlapIsOnAt(now):
                     latency += spec.Severity * jitter;
                     errors = Math.Max(errors, FlapErrorRate);
@@ -63,7 +68,9 @@ internal sealed record FaultEffects(double CapacityFactor, double ExtraLatencyMs
 
         // A paused silo does no work: GC time is capacity lost.
         capacity *= 1 - gc;
-        return capacity == 1 && latency == 0 && errors == 0 && gc == 0 && leaked == 0 ? None : new FaultEffects(capacity, latency, errors, gc, leaked, limit);
+        return capacity == 1 && latency == 0 && errors == 0 && gc == 0 && leaked == 0 && !partitioned
+            ? None
+            : new FaultEffects(capacity, latency, errors, gc, leaked, limit, partitioned);
     }
 }
 
@@ -77,7 +84,12 @@ internal sealed record ScheduledFault(FaultSpec Spec, DateTimeOffset InjectedAt)
     public DateTimeOffset? EndsAt => Spec.Duration is { } duration ? StartsAt + duration : null;
 
     /// <summary>When the silo fails because of it, if it does and that is known from the schedule alone.</summary>
-    public DateTimeOffset? ScheduledFailure => Spec.FailsAtEnd && Spec.Kind != FaultKind.MemoryLeak ? StartsAt + Spec.Ramp : null;
+    public DateTimeOffset? ScheduledFailure => Spec.Kind switch
+    {
+        FaultKind.MemoryLeak => null, // when it reaches its limit
+        FaultKind.Partition => StartsAt, // cut off from the cluster: failed as far as the others can tell
+        _ => Spec.FailsAtEnd ? StartsAt + Spec.Ramp : null,
+    };
 
     public bool IsActiveAt(DateTimeOffset now) => now >= StartsAt && (EndsAt is not { } end || now < end);
 

@@ -15,9 +15,9 @@ namespace Orleans.Adaptive.Faults;
 /// <para>
 /// Silos that share a process share its CPU, memory and garbage collector, so faults act on what is the silo's own:
 /// its simulated capacity (cpu-degrade, gc-storm), each piece of work it does (latency-creep, error-burst, flap),
-/// and its memory and GC readings (memory-leak, gc-storm add to what the process really shows). The same holds in a
-/// silo of its own process, so a fault behaves alike in-process and across processes. Freeze, crash and partition
-/// act on a process from outside and are not injected here.
+/// its memory and GC readings (memory-leak, gc-storm add to what the process really shows), and its connections
+/// (partition: <see cref="NetworkPartition"/>). The same holds in a silo of its own process, so a fault behaves alike
+/// in-process and across processes. Freeze and crash act on a process from outside and are not injected here.
 /// </para>
 /// <para>
 /// A fault that makes the silo fail (<see cref="FaultSpec.FailsAtEnd"/>, a memory leak at its limit) records when:
@@ -34,6 +34,7 @@ internal sealed class SiloFaultInjector : IDisposable
     private readonly List<ScheduledFault> _faults = [];
     private readonly Dictionary<ScheduledFault, Random> _noise = [];
     private readonly SimulatedCapacityExecutor _executor;
+    private readonly NetworkPartition _partition;
     private readonly FaultInjectionOptions _options;
     private readonly double? _configuredCapacity;
     private readonly TimeProvider _time;
@@ -47,9 +48,10 @@ internal sealed class SiloFaultInjector : IDisposable
     private DateTimeOffset? _failedAt;
     private DateTimeOffset _lastTick;
 
-    public SiloFaultInjector(SimulatedCapacityExecutor executor, IOptions<AdaptiveRuntimeOptions> options, TimeProvider time, ILogger<SiloFaultInjector> logger)
+    public SiloFaultInjector(SimulatedCapacityExecutor executor, NetworkPartition partition, IOptions<AdaptiveRuntimeOptions> options, TimeProvider time, ILogger<SiloFaultInjector> logger)
     {
         _executor = executor;
+        _partition = partition;
         _options = options.Value.FaultInjection;
         _configuredCapacity = options.Value.Capacity.WorkUnitsPerSecond;
         _time = time;
@@ -87,7 +89,7 @@ internal sealed class SiloFaultInjector : IDisposable
 
         if (!fault.IsInSilo)
         {
-            throw new ArgumentException($"A {fault.Kind} fault acts on the silo's process or network from outside (bench/Faults applies it); it cannot be injected into the silo.", nameof(fault));
+            throw new ArgumentException($"A {fault.Kind} fault acts on the silo's process from outside (bench/Faults applies it); it cannot be injected into the silo.", nameof(fault));
         }
 
         var problems = fault.Problems().ToList();
@@ -123,6 +125,7 @@ internal sealed class SiloFaultInjector : IDisposable
             _leakBaseMb = null;
             Volatile.Write(ref _effects, FaultEffects.None);
             _executor.SetCapacity(_configuredCapacity);
+            _partition.Set(false);
         }
     }
 
@@ -230,6 +233,8 @@ internal sealed class SiloFaultInjector : IDisposable
             {
                 _executor.SetCapacity(configured * effects.CapacityFactor);
             }
+
+            _partition.Set(effects.Partitioned);
 
             if (_failedAt is null && FailureAt(now, effects) is { } at)
             {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Adaptive;
+using Orleans.Configuration;
 using Orleans.Adaptive.Capacity;
 using Orleans.Adaptive.Diagnostics;
 using Orleans.Adaptive.Faults;
@@ -71,6 +72,14 @@ public static class AdaptiveRuntimeSiloBuilderExtensions
         services.TryAddSingleton<PartitionLoadRegistry>();
         services.TryAddSingleton<SimulatedCapacityExecutor>();
         services.TryAddSingleton<SiloFaultInjector>();
+        services.TryAddSingleton<NetworkPartition>();
+        services.Configure<SiloConnectionOptions>(static options =>
+        {
+            // Every connection of the silo can be stalled by an injected partition (a no-op unless fault injection is enabled).
+            options.ConfigureSiloInboundConnection(Partitionable);
+            options.ConfigureSiloOutboundConnection(Partitionable);
+            options.ConfigureGatewayInboundConnection(Partitionable);
+        });
         services.TryAddSingleton<ISiloWorkExecutor, FaultingWorkExecutor>();
         services.TryAddSingleton<IWorkHandler, NoOpWorkHandler>();
 
@@ -120,6 +129,14 @@ public static class AdaptiveRuntimeSiloBuilderExtensions
         // Orleans registers its default with TryAdd before the host's configuration runs; the last registration wins.
         builder.Services.AddSingleton<PlacementStrategy>(PredictedLoadPlacement.Instance);
         return builder;
+    }
+
+    private static void Partitionable(Microsoft.AspNetCore.Connections.IConnectionBuilder connection)
+    {
+        var services = connection.ApplicationServices;
+        var partition = services.GetRequiredService<NetworkPartition>();
+        var enabled = services.GetRequiredService<IOptions<AdaptiveRuntimeOptions>>().Value.FaultInjection.Enabled;
+        connection.Use(next => partition.Middleware(next, enabled));
     }
 
     /// <summary>Marks that the runtime's services were added, so a second call adds nothing twice.</summary>

@@ -120,11 +120,16 @@ internal sealed class LoadSupervisor
     /// <param name="activeSilos">Silos membership holds active, or null when unknown; others are dropped at once.</param>
     /// <param name="adaptationEnabled">Whether moves may be planned.</param>
     /// <param name="states">Silos that are not plainly active (draining, quarantined).</param>
+    /// <param name="unreachable">
+    /// Silos that stopped answering: nothing is planned off them (a migration needs the source to answer; their
+    /// partitions are re-activated elsewhere once they are evicted) and nothing onto them.
+    /// </param>
     public CycleOutcome RunCycle(
         DateTimeOffset now,
         IReadOnlySet<string>? activeSilos,
         bool adaptationEnabled,
-        IReadOnlyDictionary<string, SiloAdaptiveState> states)
+        IReadOnlyDictionary<string, SiloAdaptiveState> states,
+        IReadOnlySet<string>? unreachable = null)
     {
         ArgumentNullException.ThrowIfNull(states);
         var departed = ForgetDepartedSilos(now, activeSilos);
@@ -169,7 +174,7 @@ internal sealed class LoadSupervisor
             }
 
             partitionPredictions.Add(next);
-            if (pending is null)
+            if (pending is null && unreachable?.Contains(silos[index].Silo) != true)
             {
                 partitionInputs.Add(new PartitionLoadInput(partition, index, next));
             }
@@ -181,7 +186,8 @@ internal sealed class LoadSupervisor
             var siloInputs = new SiloLoadInput[silos.Count];
             for (var i = 0; i < silos.Count; i++)
             {
-                siloInputs[i] = new SiloLoadInput(silos[i].Silo, capacities[i], predicted[i, 0], RoleOf(states, silos[i].Silo));
+                var role = unreachable?.Contains(silos[i].Silo) == true ? SiloRole.Quarantined : RoleOf(states, silos[i].Silo);
+                siloInputs[i] = new SiloLoadInput(silos[i].Silo, capacities[i], predicted[i, 0], role);
             }
 
             plan = _planner.Plan(now, siloInputs, partitionInputs, _options.Rebalancing.MaxMigrationsPerCycle - _pending.Count);

@@ -287,7 +287,7 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
         CycleOutcome outcome;
         try
         {
-            outcome = _brain.RunCycle(now, active, AdaptationEnabled, SiloStates());
+            outcome = _brain.RunCycle(now, active, AdaptationEnabled, SiloStates(), Unreachable());
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -346,7 +346,7 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
         _instruments.PublishClusterSignals(new ClusterSignals(outcome.View.DesiredSilos, outcome.PredictedClusterLoad));
         if (outcome.Plan.Moves.Count > 0)
         {
-            await StartMigrationsAsync(outcome.Plan.Moves);
+            StartMigrations(outcome.Plan.Moves);
         }
 
         var includeModels = now - _modelsSavedAt >= ModelPersistInterval;
@@ -358,7 +358,12 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
         _lastCycleDuration = Stopwatch.GetElapsedTime(started);
     }
 
-    private async Task StartMigrationsAsync(IReadOnlyList<PlannedMove> moves)
+    /// <summary>
+    /// Asks each partition to migrate. The calls are not awaited in the cycle: a call to a silo that stopped answering
+    /// would hold the supervisor for Orleans' response timeout, and reports would queue behind it. Failures are
+    /// recorded when they come back (on the grain's scheduler, one turn at a time).
+    /// </summary>
+    private void StartMigrations(IReadOnlyList<PlannedMove> moves)
     {
         var started = new List<(PlannedMove Move, Task Call)>(moves.Count);
         foreach (var move in moves)
@@ -392,14 +397,19 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
         _instruments.MigrationsStarted(started.Count);
         foreach (var (move, call) in started)
         {
-            try
-            {
-                await call;
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                MigrationDidNotHappen(move.Partition, move.From, move.To, exception, exception.Message);
-            }
+            _ = ObserveMigrationAsync(move, call);
+        }
+    }
+
+    private async Task ObserveMigrationAsync(PlannedMove move, Task call)
+    {
+        try
+        {
+            await call;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            MigrationDidNotHappen(move.Partition, move.From, move.To, exception, exception.Message);
         }
     }
 
@@ -682,6 +692,21 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
         }
 
         return active;
+    }
+
+    /// <summary>Silos whose reports stopped and that did not answer a probe (or are being probed for it).</summary>
+    private HashSet<string> Unreachable()
+    {
+        var unreachable = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var silo in _health.Detector.Nodes)
+        {
+            if (_health.Detector.Latest(silo) is { } verdict && (verdict.Evidence & (HealthEvidence.Silent | HealthEvidence.Unresponsive)) != 0)
+            {
+                unreachable.Add(silo);
+            }
+        }
+
+        return unreachable;
     }
 
     private Dictionary<string, SiloAdaptiveState> SiloStates()

@@ -177,23 +177,34 @@ public sealed class FleetHealthDetector
 
     private void ComputePeerMedians()
     {
-        var column = new List<double>(_nodes.Count);
+        var healthy = new List<double>(_nodes.Count);
+        var all = new List<double>(_nodes.Count);
         for (var m = 0; m < _metrics.Length; m++)
         {
-            column.Clear();
+            healthy.Clear();
+            all.Clear();
             if (_metrics[m].PeerRelative)
             {
                 foreach (var track in _nodes.Values)
                 {
-                    // A Failing node is not a peer: it would drag the median towards itself.
-                    if (track.Deviations is { } deviations && track.State != HealthState.Failing && double.IsFinite(deviations[m]))
+                    if (track.Deviations is { } deviations && double.IsFinite(deviations[m]))
                     {
-                        column.Add(deviations[m]);
+                        all.Add(deviations[m]);
+
+                        // A Failing node is not a peer: it would drag the median towards itself.
+                        if (track.State != HealthState.Failing)
+                        {
+                            healthy.Add(deviations[m]);
+                        }
                     }
                 }
             }
 
-            _peerMedian[m] = column.Count >= MinimumPeers ? Descriptive.Median(column.ToArray()) : 0;
+            // Too few healthy peers (most nodes failing at once): compare with everyone rather than with nobody, or
+            // the load the failing nodes shed onto the last healthy ones would look like their own degradation.
+            _peerMedian[m] = healthy.Count >= MinimumPeers ? Descriptive.Median(healthy.ToArray())
+                : all.Count >= MinimumPeers ? Descriptive.Median(all.ToArray())
+                : 0;
         }
     }
 
