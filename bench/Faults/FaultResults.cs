@@ -28,6 +28,9 @@ internal sealed record RunReport
     /// <summary>Silos flagged Suspect without a fault (no action is taken on Suspect).</summary>
     public int FalseSuspects { get; init; }
 
+    /// <summary>Why each false alarm was raised (the supervisor's reason), for diagnosis.</summary>
+    public IReadOnlyList<string> FalseAlarmReasons { get; init; } = [];
+
     /// <summary>Silo-hours of healthy silos watched by a trained model: the exposure false alarms are counted over.</summary>
     public double HealthySiloHours { get; init; }
 

@@ -418,7 +418,7 @@ internal sealed class FaultRun(ScenarioPlan plan, bool adaptive, TraceReplay rep
         var acknowledged = end.Applied + end.Duplicates;
         var window = atFirstFault is null ? end.Latency : end.Latency.Subtract(atFirstFault);
         var faults = _faults.OrderBy(s => s.Fault.StartSeconds).Select(s => Report(host, s, end)).ToList();
-        var (falseAlarms, falseSuspects) = FalseAlarms(host);
+        var (falseAlarms, falseSuspects, falseAlarmReasons) = FalseAlarms(host);
         return new RunReport
         {
             Mode = Mode,
@@ -426,6 +426,7 @@ internal sealed class FaultRun(ScenarioPlan plan, bool adaptive, TraceReplay rep
             Faults = faults,
             FalseAlarms = falseAlarms,
             FalseSuspects = falseSuspects,
+            FalseAlarmReasons = falseAlarmReasons,
             HealthySiloHours = JsonOutput.Round(HealthySiloHours(), 4),
             Lost = Math.Max(0, acknowledged - applied),
             Duplicated = Math.Max(0, applied - end.Submitted),
@@ -493,11 +494,12 @@ internal sealed class FaultRun(ScenarioPlan plan, bool adaptive, TraceReplay rep
             .FirstOrDefault(at => at >= from - 1);
 
     /// <summary>Failing and Suspect verdicts on silos that had no fault at the time (blips are noise, not faults).</summary>
-    private (int Failing, int Suspect) FalseAlarms(IFaultHost host)
+    private (int Failing, int Suspect, List<string> Reasons) FalseAlarms(IFaultHost host)
     {
+        var reasons = new List<string>();
         if (!adaptive)
         {
-            return (0, 0);
+            return (0, 0, reasons);
         }
 
         int failing = 0, suspect = 0;
@@ -513,11 +515,16 @@ internal sealed class FaultRun(ScenarioPlan plan, bool adaptive, TraceReplay rep
                 continue; // a real fault
             }
 
-            failing += IsFailing(decision) ? 1 : 0;
+            if (IsFailing(decision))
+            {
+                failing++;
+                reasons.Add($"{at:0.0} s silo {silo}: {decision.Reason}");
+            }
+
             suspect += decision.Inputs.TryGetValue("state", out var s) && (int)s == (int)SiloHealthState.Suspect ? 1 : 0;
         }
 
-        return (failing, suspect);
+        return (failing, suspect, reasons);
     }
 
     /// <summary>Hours of silos without a fault (until their fault starts) watched by a trained model.</summary>

@@ -73,6 +73,30 @@ public sealed class FleetHealthDetectorTests
     }
 
     [Fact]
+    public void ShortBlips_NeverMakeANodeFailing_ButTheSameExcursionSustainedDoes()
+    {
+        var fleet = new SyntheticFleet(nodes: 5, seed: 9);
+        var detector = new FleetHealthDetector(Metrics, TimeSpan.FromSeconds(1));
+        Warm(detector, fleet, 300);
+
+        // Every 20 readings, three readings of a tripled cost on node 4: a GC burst, not a failing machine.
+        for (var t = 0; t < 600; t++)
+        {
+            fleet.CostFactor[4] = t % 20 < 3 ? 3 : 1;
+            Assert.All(detector.Observe(fleet.Next()), v => Assert.NotEqual(HealthState.Failing, v.State));
+        }
+
+        fleet.CostFactor[4] = 3;
+        var failing = false;
+        for (var t = 0; t < 40 && !failing; t++)
+        {
+            failing = detector.Observe(fleet.Next()).Single(v => v.Node == "node-4").State == HealthState.Failing;
+        }
+
+        Assert.True(failing, "a sustained tripling of the cost was not flagged within 40 readings");
+    }
+
+    [Fact]
     public void AWeakNode_IsJudgedAgainstItsOwnBaseline()
     {
         var fleet = new SyntheticFleet(nodes: 4, seed: 4);

@@ -256,8 +256,11 @@ public sealed class HealthOptions
     /// <summary>Window of <see cref="SuspectCount"/>, at least <see cref="SuspectCount"/>; default 5.</summary>
     public int SuspectWindow { get; set; } = 5;
 
-    /// <summary>Cycles a silo must stay Suspect with evidence before it is Failing, 1 or more; default 5.</summary>
-    public int FailingCycles { get; set; } = 5;
+    /// <summary>
+    /// Cycles a silo must stay Suspect, the last of them with evidence, before it is Failing, 1 or more; default 6.
+    /// (Each metric is the median of its last 7 readings, so a blip of a few seconds never gets this far.)
+    /// </summary>
+    public int FailingCycles { get; set; } = 6;
 
     /// <summary>Calm cycles that clear a Suspect silo, 1 or more; default 10.</summary>
     public int ClearCycles { get; set; } = 10;

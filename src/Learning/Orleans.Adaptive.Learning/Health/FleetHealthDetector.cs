@@ -18,7 +18,8 @@ namespace Orleans.Adaptive.Learning.Health;
 /// ones.</item>
 /// <item>Peer-relative metrics then lose the median deviation of all scored nodes at the same cycle: a load peak that
 /// raises every node's latency is nobody's fault, one node whose latency rises alone is suspicious.</item>
-/// <item>Deviations are averaged over <see cref="FleetHealthOptions.SmoothingWindow"/> readings and made one-sided
+/// <item>Deviations are smoothed (the median of the last <see cref="FleetHealthOptions.SmoothingWindow"/> readings, so a
+/// blip shorter than half the window does not count) and made one-sided
 /// (a node that gets faster is not failing), giving the node's feature vector.</item>
 /// <item>The forest, grown on the pooled feature vectors of nodes while they were healthy and regrown every
 /// <see cref="FleetHealthOptions.RetrainEvery"/> cycles, scores the vector; the threshold is a high quantile of the
@@ -414,7 +415,7 @@ public sealed class FleetHealthDetector
                     : metrics[m].HoldWhenMissing && _smooth[m].Count > 0 ? _smooth[m][0]
                     : 0;
                 _smooth[m].Add(relative);
-                var smoothed = _smooth[m].Mean;
+                var smoothed = Median(_smooth[m]);
                 features[m] = metrics[m].Direction switch
                 {
                     MetricDirection.HigherIsWorse => Math.Max(0, smoothed),
@@ -426,7 +427,21 @@ public sealed class FleetHealthDetector
             return features;
         }
 
-        public double[] SmoothedDeviations() => _smooth.Select(static s => s.Count == 0 ? double.NaN : s.Mean).ToArray();
+        public double[] SmoothedDeviations() => _smooth.Select(static s => s.Count == 0 ? double.NaN : Median(s)).ToArray();
+
+        /// <summary>The median of a short window: a blip shorter than half the window does not move it.</summary>
+        private static double Median(RollingWindow window)
+        {
+            Span<double> held = stackalloc double[window.Count];
+            for (var i = 0; i < held.Length; i++)
+            {
+                held[i] = window[i];
+            }
+
+            held.Sort();
+            var middle = held.Length / 2;
+            return held.Length % 2 == 1 ? held[middle] : (held[middle - 1] + held[middle]) / 2;
+        }
 
         public TimeSpan? TimeToLimit(double[] values, HealthMetric[] metrics, TimeSpan interval)
         {
@@ -500,7 +515,7 @@ public sealed class FleetHealthDetector
                     break;
                 case HealthState.Suspect:
                     _suspectStreak = suspectNow ? _suspectStreak + 1 : 0;
-                    if (_suspectStreak >= options.FailingCycles)
+                    if (_suspectStreak >= options.FailingCycles && evidence != HealthEvidence.None)
                     {
                         EnterFailing();
                     }

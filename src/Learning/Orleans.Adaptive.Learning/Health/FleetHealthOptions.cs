@@ -11,8 +11,11 @@ public sealed record FleetHealthOptions
     /// <summary>Healthy readings a node needs before it is scored (it is Healthy until then). Default 20.</summary>
     public int MinimumBaseline { get; init; } = 20;
 
-    /// <summary>Readings averaged into each feature, so one noisy reading does not look like a trend. Default 3.</summary>
-    public int SmoothingWindow { get; init; } = 3;
+    /// <summary>
+    /// Readings whose median is each feature: a blip shorter than half of them (a GC burst, a latency spike) does not
+    /// move it, a sustained change does within half of them. Default 7.
+    /// </summary>
+    public int SmoothingWindow { get; init; } = 7;
 
     /// <summary>Pooled healthy feature vectors (all nodes) needed before the first forest is grown. Default 200.</summary>
     public int MinimumTraining { get; init; } = 200;
@@ -30,8 +33,13 @@ public sealed record FleetHealthOptions
     /// </summary>
     public double ThresholdQuantile { get; init; } = 0.999;
 
-    /// <summary>Added to the quantile of <see cref="ThresholdQuantile"/>. Default 0.02.</summary>
-    public double ThresholdMargin { get; init; } = 0.02;
+    /// <summary>
+    /// Added to the quantile of <see cref="ThresholdQuantile"/>: the training vectors leave out everything that was
+    /// evidence, so their quantile sits close to ordinary scores, and a score that merely grazes it flickers. A
+    /// single metric far out is caught by <see cref="ExtremeDeviation"/>; the forest has to flag a clearly unusual
+    /// combination. Default 0.05.
+    /// </summary>
+    public double ThresholdMargin { get; init; } = 0.05;
 
     /// <summary>
     /// A smoothed deviation (robust σ, relative to the peers, in the worse direction) at or beyond which a metric is
@@ -48,9 +56,10 @@ public sealed record FleetHealthOptions
     public int SuspectWindow { get; init; } = 5;
 
     /// <summary>
-    /// Cycles in a row a Suspect node must keep meeting the Suspect condition before it is Failing. Default 5.
+    /// Cycles in a row a Suspect node must keep meeting the Suspect condition, the last of them with evidence, before
+    /// it is Failing: only sustained trouble is acted on. Default 6.
     /// </summary>
-    public int FailingCycles { get; init; } = 5;
+    public int FailingCycles { get; init; } = 6;
 
     /// <summary>Calm cycles in a row that clear a Suspect node. Default 10.</summary>
     public int ClearCycles { get; init; } = 10;
