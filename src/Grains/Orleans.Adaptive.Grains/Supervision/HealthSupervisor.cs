@@ -104,7 +104,7 @@ internal sealed class HealthSupervisor
 
         var verdicts = _detector.Observe(readings, unresponsive);
         var silos = activeSilos?.Count ?? verdicts.Count;
-        var allowed = (int)Math.Floor(_options.MaxQuarantinedFraction * silos);
+        var allowed = MaxQuarantined(_options, silos);
         var toProbe = verdicts.Where(v => v.Evidence.HasFlag(HealthEvidence.Silent) && !v.Evidence.HasFlag(HealthEvidence.Unresponsive)).Select(v => v.Node).ToList();
         if (!mayAct)
         {
@@ -158,6 +158,9 @@ internal sealed class HealthSupervisor
 
         return new HealthCycle(verdicts, quarantines, releases, evictions, refusals, toProbe, allowed);
     }
+
+    /// <summary>Silos that may be quarantined at once in a cluster of <paramref name="silos"/>: below half, never the last healthy one.</summary>
+    public static int MaxQuarantined(HealthOptions options, int silos) => Math.Min((int)Math.Floor(options.MaxQuarantinedFraction * silos), Math.Max(0, silos - 1));
 
     /// <summary>Unanswered probes first, then resources about to run out, then the rest.</summary>
     private static int Severity(NodeHealth verdict)

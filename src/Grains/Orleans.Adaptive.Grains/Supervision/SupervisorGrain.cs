@@ -199,7 +199,7 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
             }
 
             var silos = ActiveSilos()?.Count ?? _brain.SiloCount;
-            var allowed = (int)Math.Floor(_options.Health.MaxQuarantinedFraction * silos);
+            var allowed = HealthSupervisor.MaxQuarantined(_options.Health, silos);
             if (state.Quarantined.Count >= allowed)
             {
                 throw new InvalidOperationException(
