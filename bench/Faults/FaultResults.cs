@@ -108,6 +108,12 @@ internal sealed record FaultReport
 
     /// <summary>Client latency p99 from the fault's start to 20 s after its failure (or the end), ms.</summary>
     public double P99Ms { get; init; }
+
+    /// <summary>
+    /// Adaptive: every change of the supervisor's verdict on the silo from the fault's start on, as "seconds: reason"
+    /// (state, score, threshold, top features), so a missed or late detection can be explained.
+    /// </summary>
+    public IReadOnlyList<string> Verdicts { get; init; } = [];
 }
 
 /// <summary>Aggregates of one mode over every seed.</summary>

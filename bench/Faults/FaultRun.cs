@@ -483,8 +483,18 @@ internal sealed class FaultRun(ScenarioPlan plan, bool adaptive, TraceReplay rep
             QuarantinedAtSeconds = quarantinedAt,
             EvictedAtSeconds = evictedAt,
             P99Ms = JsonOutput.Round(p99, 2),
+            Verdicts = adaptive ? VerdictsOn(key, fault.StartSeconds) : [],
         };
     }
+
+    /// <summary>The supervisor's verdict changes on <paramref name="silo"/> at or after <paramref name="from"/>.</summary>
+    private List<string> VerdictsOn(string silo, double from)
+        => _decisions
+            .Where(d => d.Kind == DecisionKind.HealthChanged && d.Subject == silo)
+            .Select(d => (At: SecondsOf(d), d.Reason))
+            .Where(v => v.At >= from - 1)
+            .Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.At:0.0} s: {v.Reason}"))
+            .ToList();
 
     /// <summary>The first time the supervisor marked the silo Failing at or after <paramref name="from"/>.</summary>
     private double? FirstFailingAt(string silo, double from)

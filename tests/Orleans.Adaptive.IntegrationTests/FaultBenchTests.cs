@@ -55,6 +55,11 @@ public sealed class FaultBenchTests : IDisposable
         // Plain Orleans learns of the failure when the silo is gone; the supervisor before it fails.
         Assert.True(runs[0].GetProperty("faults")[0].GetProperty("leadTimeSeconds").GetDouble() <= 0.5);
         Assert.True(runs[1].GetProperty("faults")[0].GetProperty("leadTimeSeconds").GetDouble() > 0, result.ToString());
+
+        // The adaptive run explains its detection: the verdict changes on the silo, Failing among them; plain Orleans has none.
+        Assert.Empty(runs[0].GetProperty("faults")[0].GetProperty("verdicts").EnumerateArray());
+        var verdicts = runs[1].GetProperty("faults")[0].GetProperty("verdicts").EnumerateArray().Select(v => v.GetString()!).ToList();
+        Assert.Contains(verdicts, v => v.Contains("Failing", StringComparison.Ordinal));
         Assert.Equal(2, root.GetProperty("summary").GetArrayLength());
     }
 
