@@ -489,19 +489,20 @@ internal sealed class FaultRun(ScenarioPlan plan, bool adaptive, TraceReplay rep
 
     /// <summary>The supervisor's verdict changes on <paramref name="silo"/> at or after <paramref name="from"/>.</summary>
     private List<string> VerdictsOn(string silo, double from)
-        => _decisions
-            .Where(d => d.Kind == DecisionKind.HealthChanged && d.Subject == silo)
-            .Select(d => (At: SecondsOf(d), d.Reason))
-            .Where(v => v.At >= from - 1)
-            .Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.At:0.0} s: {v.Reason}"))
+        => HealthChangesOn(silo, from)
+            .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.At:0.0} s: {c.Decision.Reason}"))
             .ToList();
 
     /// <summary>The first time the supervisor marked the silo Failing at or after <paramref name="from"/>.</summary>
     private double? FirstFailingAt(string silo, double from)
+        => HealthChangesOn(silo, from).Where(c => IsFailing(c.Decision)).Select(c => c.At).FirstOrDefault();
+
+    /// <summary>Verdict changes on <paramref name="silo"/> from a second before <paramref name="from"/> on, with their time in the run.</summary>
+    private IEnumerable<(double? At, AdaptiveDecision Decision)> HealthChangesOn(string silo, double from)
         => _decisions
-            .Where(d => d.Kind == DecisionKind.HealthChanged && d.Subject == silo && IsFailing(d))
-            .Select(SecondsOf)
-            .FirstOrDefault(at => at >= from - 1);
+            .Where(d => d.Kind == DecisionKind.HealthChanged && d.Subject == silo)
+            .Select(d => (At: SecondsOf(d), Decision: d))
+            .Where(c => c.At >= from - 1);
 
     /// <summary>Failing and Suspect verdicts on silos that had no fault at the time (blips are noise, not faults).</summary>
     private (int Failing, int Suspect, List<string> Reasons) FalseAlarms(IFaultHost host)
