@@ -96,6 +96,48 @@ public sealed class FleetHealthDetectorTests
         Assert.True(failing, "a sustained tripling of the cost was not flagged within 40 readings");
     }
 
+    [Theory]
+    [InlineData(1.2, 0.0, true)] // the forest alone: four ordinary values, all high at once, are "anomalous"
+    [InlineData(1.2, 1.5, false)] // the default: none of them is far out, so it is no failure
+    [InlineData(2.5, 1.5, true)] // clearly out, though below the extreme rule's 6σ: the forest's alarm counts
+    public void TheForestsAlarm_CountsOnlyWhenSomeMetricIsFarOut(double shift, double minimumDeviation, bool expectAlarm)
+    {
+        // Four independent metrics of unit noise, judged against each node's own baseline only (no peers, so the
+        // shifted node's features are its shift). Node 5 then reads exactly `shift` σ high on all four.
+        HealthMetric[] metrics = [.. "abcd".Select(name => new HealthMetric(name.ToString(), AbsoluteFloor: 0.5, RelativeFloor: 0, PeerRelative: false))];
+        var detector = new FleetHealthDetector(metrics, TimeSpan.FromSeconds(1), new FleetHealthOptions { MinimumAnomalyDeviation = minimumDeviation });
+        var random = new Random(11);
+        List<NodeReading> Cycle(double? shifted) => Enumerable.Range(0, 6)
+            .Select(n => new NodeReading($"node-{n}", n == 5 && shifted is { } value
+                ? [value, value, value, value]
+                : [Gaussian(random), Gaussian(random), Gaussian(random), Gaussian(random)]))
+            .ToList();
+
+        for (var t = 0; t < 600; t++)
+        {
+            detector.Observe(Cycle(null));
+        }
+
+        Assert.True(detector.Trainings >= 1);
+        var alarms = 0;
+        for (var t = 0; t < 60; t++)
+        {
+            var verdict = detector.Observe(Cycle(shift)).Single(v => v.Node == "node-5");
+            alarms += verdict.Evidence.HasFlag(HealthEvidence.Anomalous) ? 1 : 0;
+        }
+
+        if (expectAlarm)
+        {
+            Assert.True(alarms >= 50, $"the forest's alarm counted in only {alarms} of 60 shifted readings");
+        }
+        else
+        {
+            Assert.Equal(0, alarms);
+        }
+    }
+
+    private static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
     [Fact]
     public void AWeakNode_IsJudgedAgainstItsOwnBaseline()
     {

@@ -286,6 +286,13 @@ public sealed class HealthOptions
     /// </summary>
     public double ExtremeDeviation { get; set; } = 6;
 
+    /// <summary>
+    /// The anomaly model's alarm counts only when at least one metric is this many robust standard deviations out
+    /// (relative to the peers, smoothed): an unusual mix of ordinary readings is not a failure. 0 or more, at most
+    /// <see cref="ExtremeDeviation"/>; default 1.5.
+    /// </summary>
+    public double MinimumAnomalyDeviation { get; set; } = 1.5;
+
     /// <summary>A silo whose memory reaches its limit within this time at its trend is Suspect; default 5 minutes.</summary>
     public TimeSpan ExhaustionHorizon { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -116,6 +116,11 @@ public sealed class AdaptiveRuntimeOptionsValidator : IValidateOptions<AdaptiveR
             failures.Add(Invariant($"{Name}ExtremeDeviation must be above 0 and at most 1000 (was {health.ExtremeDeviation})."));
         }
 
+        if (!double.IsFinite(health.MinimumAnomalyDeviation) || health.MinimumAnomalyDeviation < 0 || health.MinimumAnomalyDeviation > health.ExtremeDeviation)
+        {
+            failures.Add(Invariant($"{Name}MinimumAnomalyDeviation must be 0 or more and at most ExtremeDeviation ({health.ExtremeDeviation}) (was {health.MinimumAnomalyDeviation})."));
+        }
+
         if (health.ExhaustionHorizon <= TimeSpan.Zero)
         {
             failures.Add(Invariant($"{Name}ExhaustionHorizon must be greater than zero (was {health.ExhaustionHorizon})."));

@@ -17,6 +17,13 @@ internal static class HealthReadings
     /// <summary>Busy time per unit of work (or CPU per request without a simulated capacity): what a slower machine shows.</summary>
     public const string Cost = "cost";
 
+    /// <summary>
+    /// Median latency: what a silo that is slow at everything shows (a slow disk or dependency, a degraded network),
+    /// clearly even when the tail is noisy. Queueing and pauses, which the tail shows first, barely move it.
+    /// </summary>
+    public const string LatencyMedian = "latency-p50";
+
+    /// <summary>Tail latency: what queueing, pauses and a few slow calls show.</summary>
     public const string Latency = "latency-p99";
 
     public const string Errors = "errors";
@@ -37,6 +44,7 @@ internal static class HealthReadings
     [
         new(Cost, AbsoluteFloor: 1e-9, RelativeFloor: 0.03, HoldWhenMissing: true),
         // Latency and backlogs on a log scale: their spread grows with their level.
+        new(LatencyMedian, AbsoluteFloor: 0.1, RelativeFloor: 0),
         new(Latency, AbsoluteFloor: 0.1, RelativeFloor: 0),
         new(Errors, AbsoluteFloor: 0.01, RelativeFloor: 0),
         new(GcPause, AbsoluteFloor: 0.01, RelativeFloor: 0),
@@ -53,6 +61,7 @@ internal static class HealthReadings
         return
         [
             CostOf(sample),
+            sample.LatencyP50Ms is { } p50 ? Math.Log(1 + p50) : double.NaN,
             sample.LatencyP99Ms is { } p99 ? Math.Log(1 + p99) : double.NaN,
             sample.ErrorRate ?? double.NaN,
             sample.GcPauseMs is { } pause ? pause / (seconds * 1000) : double.NaN,

@@ -39,6 +39,7 @@ internal sealed class HealthSupervisor
             RetrainEvery = options.RetrainEvery,
             ThresholdQuantile = options.ThresholdQuantile,
             ExtremeDeviation = options.ExtremeDeviation,
+            MinimumAnomalyDeviation = options.MinimumAnomalyDeviation,
             SuspectCount = options.SuspectCount,
             SuspectWindow = options.SuspectWindow,
             FailingCycles = options.FailingCycles,

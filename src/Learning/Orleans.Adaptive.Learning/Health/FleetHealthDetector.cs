@@ -23,7 +23,9 @@ namespace Orleans.Adaptive.Learning.Health;
 /// (a node that gets faster is not failing), giving the node's feature vector.</item>
 /// <item>The forest, grown on the pooled feature vectors of nodes while they were healthy and regrown every
 /// <see cref="FleetHealthOptions.RetrainEvery"/> cycles, scores the vector; the threshold is a high quantile of the
-/// training vectors' own scores, so it adapts to how noisy the fleet is.</item>
+/// training vectors' own scores, so it adapts to how noisy the fleet is. A high score counts only when some feature is
+/// at least <see cref="FleetHealthOptions.MinimumAnomalyDeviation"/> out: an unusual mix of ordinary values is not a
+/// failure.</item>
 /// </list>
 /// <para>
 /// Hysteresis turns evidence into states: k of n anomalous cycles make a node Suspect; a Suspect node that keeps
@@ -232,7 +234,7 @@ public sealed class FleetHealthDetector
             if (_forest is not null && features is not null)
             {
                 score = _forest.Score(features);
-                if (score >= _threshold)
+                if (score >= _threshold && features.Any(f => f >= _options.MinimumAnomalyDeviation))
                 {
                     evidence |= HealthEvidence.Anomalous;
                 }

@@ -49,6 +49,14 @@ public sealed record FleetHealthOptions
     /// </summary>
     public double ExtremeDeviation { get; init; } = 6;
 
+    /// <summary>
+    /// The forest's verdict counts only when at least one feature is this far out (robust σ, relative to the peers,
+    /// in the worse direction). The features are one-sided, so healthy training vectors pile up at 0 and the forest
+    /// can isolate a vector of small positive values that no operator would call unusual (seen on a fleet where every
+    /// feature of an "anomalous" silo was within 0.3σ). 0 lets the forest decide alone. Default 1.5.
+    /// </summary>
+    public double MinimumAnomalyDeviation { get; init; } = 1.5;
+
     /// <summary>High readings among the last <see cref="SuspectWindow"/> that make a Healthy node Suspect. Default 3.</summary>
     public int SuspectCount { get; init; } = 3;
 
@@ -114,6 +122,11 @@ public sealed record FleetHealthOptions
         if (!double.IsFinite(ExtremeDeviation) || ExtremeDeviation <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(ExtremeDeviation), ExtremeDeviation, "The extreme deviation must be a finite number above 0.");
+        }
+
+        if (!double.IsFinite(MinimumAnomalyDeviation) || MinimumAnomalyDeviation < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinimumAnomalyDeviation), MinimumAnomalyDeviation, "The minimum anomaly deviation must be a finite number, 0 or more.");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(SuspectWindow, 1);
