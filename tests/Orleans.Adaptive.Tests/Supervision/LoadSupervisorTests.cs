@@ -90,6 +90,31 @@ public sealed class LoadSupervisorTests
     }
 
     [Fact]
+    public void ThePartitionsOfADepartedSilo_AreOrphaned_AndOnlyPartitionsSeenActiveAreKnown()
+    {
+        var supervisor = Create();
+        for (var cycle = 1; cycle <= 2; cycle++)
+        {
+            var now = Start.AddSeconds(cycle);
+            supervisor.Ingest(Report("a", cycle, 1000, ("p1", 100), ("p2", 50)), now);
+            // b still reports p3's load after it deactivated there (it counts as load, but p3 is on no silo).
+            supervisor.Ingest(new NodeReport(
+                new NodeSample { Silo = "b", Sequence = cycle, Timestamp = Start, CapacityWorkUnitsPerSecond = 1000, WorkUnitsPerSecond = 30 },
+                [new PartitionLoad("p4", 10, 10), new PartitionLoad("p3", 20, 20, IsActive: false)]), now);
+            supervisor.RunCycle(now, null, adaptationEnabled: false, NoStates);
+        }
+
+        Assert.Equal(["p1", "p2", "p4"], supervisor.KnownPartitions.Order());
+        Assert.Equal(3, supervisor.PartitionCount);
+
+        var outcome = supervisor.RunCycle(Start.AddSeconds(3), new HashSet<string> { "b" }, adaptationEnabled: false, NoStates);
+        Assert.Equal(["a"], outcome.DepartedSilos);
+        Assert.Equal(["p1", "p2"], outcome.OrphanedPartitions.Order());
+        Assert.Equal(["p4"], supervisor.KnownPartitions);
+        Assert.Equal(10, outcome.View.Silos.Single().PredictedLoad, 6);
+    }
+
+    [Fact]
     public void MalformedReadings_AreIgnored_NotTakenAsZero()
     {
         var supervisor = Create();

@@ -19,6 +19,10 @@ namespace Orleans.Adaptive.Supervision;
 /// target silo reports the partition active (confirmed) or <see cref="RebalancingOptions.MigrationTimeout"/>
 /// passes (failed); pending moves count in the predictions and against the migration budget.
 /// </para>
+/// <para>
+/// At 100,000 partitions, looking partitions up by name costs more than forecasting them, so each partition's record
+/// holds what a cycle needs (its silo's record, its forecast model, a pending move) and is found once per report.
+/// </para>
 /// <para>Not thread-safe: the supervisor grain owns it and calls it one turn at a time.</para>
 /// </remarks>
 internal sealed class LoadSupervisor
@@ -33,9 +37,10 @@ internal sealed class LoadSupervisor
     private readonly RebalancePlanner _planner;
     private readonly ScaleAdvisor _scale;
     private readonly Dictionary<string, SiloRecord> _silos = new(StringComparer.Ordinal);
+    // Every partition reported (active or not) with its forecast; only those reported active have a silo.
     private readonly Dictionary<string, PartitionRecord> _partitions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PendingMove> _pending = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, double> _partitionLoads = new(StringComparer.Ordinal);
+    private readonly List<PartitionRecord> _reportedThisCycle = [];
     private long _observation;
     private readonly RollingMean _forecastError = new(60);
     private readonly RollingMean _lastValueError = new(60);
@@ -84,7 +89,7 @@ internal sealed class LoadSupervisor
 
     public int SiloCount => _silos.Count;
 
-    public int PartitionCount => _partitions.Count;
+    public int PartitionCount => _partitions.Values.Count(static p => p.Silo is not null);
 
     public int PendingMoves => _pending.Count;
 
@@ -145,6 +150,7 @@ internal sealed class LoadSupervisor
         for (var i = 0; i < silos.Count; i++)
         {
             siloIndex[silos[i].Silo] = i;
+            silos[i].Index = i;
             for (var h = 0; h < horizon; h++)
             {
                 predicted[i, h] = _residualForecasts.Predict(silos[i].Silo, h + 1) ?? 0;
@@ -154,15 +160,29 @@ internal sealed class LoadSupervisor
         Span<double> path = stackalloc double[horizon];
         var partitionInputs = new List<PartitionLoadInput>(_partitions.Count);
         var partitionPredictions = new List<double>(_partitions.Count);
-        foreach (var (partition, record) in _partitions)
+        foreach (var record in _partitions.Values)
         {
-            if (!siloIndex.TryGetValue(_pending.TryGetValue(partition, out var pending) ? pending.To : record.Silo, out var index))
+            // Where it will be: the target of a move in flight, else where it was last reported active.
+            var pending = record.Pending;
+            int index;
+            if (pending is not null)
+            {
+                if (!siloIndex.TryGetValue(pending.To, out index))
+                {
+                    continue;
+                }
+            }
+            else if (record.Silo is { Departed: false } silo)
+            {
+                index = silo.Index;
+            }
+            else
             {
                 continue;
             }
 
-            // One look-up and one pass over the model for every horizon.
-            if (!_partitionForecasts.TryPredict(partition, path))
+            // One pass over the model for every horizon.
+            if (!record.Forecast.TryPredict(path))
             {
                 path.Clear();
             }
@@ -176,7 +196,7 @@ internal sealed class LoadSupervisor
             partitionPredictions.Add(next);
             if (pending is null && unreachable?.Contains(silos[index].Silo) != true)
             {
-                partitionInputs.Add(new PartitionLoadInput(partition, index, next));
+                partitionInputs.Add(new PartitionLoadInput(record.Id, index, next));
             }
         }
 
@@ -193,7 +213,13 @@ internal sealed class LoadSupervisor
             plan = _planner.Plan(now, siloInputs, partitionInputs, _options.Rebalancing.MaxMigrationsPerCycle - _pending.Count);
             foreach (var move in plan.Moves)
             {
-                _pending[move.Partition] = new PendingMove(move.Partition, move.From, move.To, now);
+                var pendingMove = new PendingMove(move.Partition, move.From, move.To, now);
+                _pending[move.Partition] = pendingMove;
+                if (_partitions.TryGetValue(move.Partition, out var moved))
+                {
+                    moved.Pending = pendingMove;
+                }
+
                 var from = siloIndex[move.From];
                 var to = siloIndex[move.To];
                 for (var h = 0; h < horizon; h++)
@@ -252,7 +278,14 @@ internal sealed class LoadSupervisor
     }
 
     /// <summary>Drops a move that could not be started, so the partition counts where it is.</summary>
-    public void CancelMove(string partition) => _pending.Remove(partition);
+    public void CancelMove(string partition)
+    {
+        _pending.Remove(partition);
+        if (_partitions.TryGetValue(partition, out var record))
+        {
+            record.Pending = null;
+        }
+    }
 
     /// <summary>Restores what the supervisor persisted: cool-downs, models, versions.</summary>
     public void Restore(SupervisorState state)
@@ -300,7 +333,11 @@ internal sealed class LoadSupervisor
 
         foreach (var silo in departed)
         {
-            _silos.Remove(silo);
+            if (_silos.Remove(silo, out var record))
+            {
+                record.Departed = true;
+            }
+
             _residualForecasts.Forget(silo);
         }
 
@@ -309,9 +346,9 @@ internal sealed class LoadSupervisor
 
     private void ObserveNewReports()
     {
-        // Reused from cycle to cycle: at 100,000 partitions, growing a new dictionary each cycle costs more than filling it.
-        var partitionLoads = _partitionLoads;
-        partitionLoads.Clear();
+        // Reused from cycle to cycle: at 100,000 partitions, growing a new list each cycle costs more than filling it.
+        var reported = _reportedThisCycle;
+        reported.Clear();
         _observation++;
         foreach (var record in _silos.Values)
         {
@@ -332,12 +369,22 @@ internal sealed class LoadSupervisor
                     continue;
                 }
 
-                CollectionsMarshal.GetValueRefOrAddDefault(partitionLoads, partition.GrainId, out _) += partition.WorkUnitsPerSecond;
+                // One look-up per partition per report; a partition in two reports (mid-migration) sums its loads.
+                ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_partitions, partition.GrainId, out _);
+                var partitionRecord = slot ??= new PartitionRecord(partition.GrainId, _partitionForecasts.Track(partition.GrainId));
+                if (partitionRecord.LoadObservation != _observation)
+                {
+                    partitionRecord.LoadObservation = _observation;
+                    partitionRecord.Load = 0;
+                    reported.Add(partitionRecord);
+                }
+
+                partitionRecord.Load += partition.WorkUnitsPerSecond;
                 partitionSum += partition.WorkUnitsPerSecond;
                 if (partition.IsActive)
                 {
                     active++;
-                    Locate(partition.GrainId, record.Silo);
+                    Locate(partitionRecord, record);
                 }
             }
 
@@ -355,26 +402,21 @@ internal sealed class LoadSupervisor
             _residualForecasts.Observe(record.Silo, Math.Max(0, observed - partitionSum));
         }
 
-        foreach (var (partition, load) in partitionLoads)
+        foreach (var partition in reported)
         {
-            _partitionForecasts.Observe(partition, load);
+            partition.Forecast.Observe(partition.Load);
         }
     }
 
-    private void Locate(string partition, string silo)
+    private void Locate(PartitionRecord partition, SiloRecord silo)
     {
-        if (!_partitions.TryGetValue(partition, out var record))
+        partition.Silo = silo;
+        partition.SeenInObservation = _observation;
+        partition.MissedCycles = 0;
+        if (partition.Pending is { } pending && string.Equals(pending.To, silo.Silo, StringComparison.Ordinal))
         {
-            record = new PartitionRecord();
-            _partitions[partition] = record;
-        }
-
-        record.Silo = silo;
-        record.SeenInObservation = _observation;
-        record.MissedCycles = 0;
-        if (_pending.TryGetValue(partition, out var pending) && string.Equals(pending.To, silo, StringComparison.Ordinal))
-        {
-            _pending.Remove(partition);
+            _pending.Remove(partition.Id);
+            partition.Pending = null;
         }
     }
 
@@ -392,6 +434,10 @@ internal sealed class LoadSupervisor
         foreach (var move in expired)
         {
             _pending.Remove(move.Partition);
+            if (_partitions.TryGetValue(move.Partition, out var record) && ReferenceEquals(record.Pending, move))
+            {
+                record.Pending = null;
+            }
         }
 
         return expired;
@@ -404,7 +450,18 @@ internal sealed class LoadSupervisor
         var orphaned = new List<string>();
         foreach (var (partition, record) in _partitions)
         {
-            if (!_silos.TryGetValue(record.Silo, out var silo))
+            if (record.Silo is not { } silo)
+            {
+                // Reported, never active (its load counts, it is on no silo): forgotten once its reports stop.
+                if (_observation - record.LoadObservation >= ForgetPartitionAfterCycles && record.Pending is null)
+                {
+                    (vanished ??= []).Add(partition);
+                }
+
+                continue;
+            }
+
+            if (silo.Departed)
             {
                 // Its silo is gone: it will be re-activated elsewhere and reported from there.
                 (vanished ??= []).Add(partition);
@@ -412,7 +469,7 @@ internal sealed class LoadSupervisor
                 continue;
             }
 
-            if (silo.ReportedThisCycle && record.SeenInObservation != _observation && !_pending.ContainsKey(partition)
+            if (silo.ReportedThisCycle && record.SeenInObservation != _observation && record.Pending is null
                 && ++record.MissedCycles >= ForgetPartitionAfterCycles)
             {
                 (vanished ??= []).Add(partition);
@@ -429,7 +486,7 @@ internal sealed class LoadSupervisor
     }
 
     /// <summary>Every partition the silos reported active, most recently.</summary>
-    public IEnumerable<string> KnownPartitions => _partitions.Keys;
+    public IEnumerable<string> KnownPartitions => _partitions.Values.Where(static p => p.Silo is not null).Select(static p => p.Id);
 
     /// <summary>
     /// The capacity planning uses for each silo: the reported one, else the configured one, else the mean of those
@@ -482,6 +539,11 @@ internal sealed class LoadSupervisor
 
         public bool ReportedThisCycle { get; set; }
 
+        /// <summary>Dropped from the supervisor (dead or silent): its partitions are orphans.</summary>
+        public bool Departed { get; set; }
+
+        /// <summary>Its position in this cycle's ordered list of silos.</summary>
+        public int Index { get; set; }
 
         public bool HasObservation { get; set; }
 
@@ -494,9 +556,23 @@ internal sealed class LoadSupervisor
         public double? Prediction { get; set; }
     }
 
-    private sealed class PartitionRecord
+    private sealed class PartitionRecord(string id, EntityForecast forecast)
     {
-        public string Silo { get; set; } = "";
+        public string Id { get; } = id;
+
+        public EntityForecast Forecast { get; } = forecast;
+
+        /// <summary>The silo that last reported it active; null if none ever did.</summary>
+        public SiloRecord? Silo { get; set; }
+
+        /// <summary>The move in flight, if any (also in the supervisor's list of pending moves).</summary>
+        public PendingMove? Pending { get; set; }
+
+        /// <summary>Its load summed over this observation's reports (valid when <see cref="LoadObservation"/> is the current one).</summary>
+        public double Load { get; set; }
+
+        /// <summary>The last observation in which any silo reported its load.</summary>
+        public long LoadObservation { get; set; }
 
         public int MissedCycles { get; set; }
 

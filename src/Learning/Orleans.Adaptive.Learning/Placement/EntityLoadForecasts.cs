@@ -76,12 +76,35 @@ public sealed class EntityLoadForecasts
     public void Observe(string entity, double load)
     {
         ArgumentNullException.ThrowIfNull(entity);
+        EntityModel? model = null;
+        Observe(entity, ref model, load);
+    }
+
+    /// <summary>
+    /// A handle on <paramref name="entity"/>'s forecast, for a caller that updates many entities every interval: it
+    /// finds the entity's model once rather than at every call (at 100,000 partitions the look-ups by name cost
+    /// more than the forecasts). The entity need not be tracked yet; its first observation starts it.
+    /// </summary>
+    public EntityForecast Track(string entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        return new EntityForecast(this, entity);
+    }
+
+    /// <summary>Observes through a handle's cached model, finding or creating it when it is missing or was forgotten.</summary>
+    internal void Observe(string entity, ref EntityModel? model, double load)
+    {
         if (!double.IsFinite(load) || load < 0)
         {
             return;
         }
 
-        if (!_entities.TryGetValue(entity, out var model))
+        if (model is null || model.Detached)
+        {
+            model = _entities.GetValueOrDefault(entity);
+        }
+
+        if (model is null)
         {
             // The hash of the name spreads the entities' refits over the refit period.
             var stagger = (int)((uint)StringComparer.Ordinal.GetHashCode(entity) % (uint)_options.RefitEvery);
@@ -130,9 +153,20 @@ public sealed class EntityLoadForecasts
     public bool TryPredict(string entity, Span<double> forecasts)
     {
         ArgumentNullException.ThrowIfNull(entity);
-        if (!_entities.TryGetValue(entity, out var model))
+        EntityModel? model = null;
+        return TryPredict(entity, ref model, forecasts);
+    }
+
+    /// <summary>Predicts through a handle's cached model, finding it again when it is missing or was forgotten.</summary>
+    internal bool TryPredict(string entity, ref EntityModel? model, Span<double> forecasts)
+    {
+        if (model is null || model.Detached)
         {
-            return false;
+            model = _entities.GetValueOrDefault(entity);
+            if (model is null)
+            {
+                return false;
+            }
         }
 
         model.PredictPath(forecasts);
@@ -143,7 +177,16 @@ public sealed class EntityLoadForecasts
     public double? Last(string entity) => _entities.TryGetValue(entity, out var model) ? model.Lag(1) : null;
 
     /// <summary>Stops tracking <paramref name="entity"/>.</summary>
-    public bool Forget(string entity) => _entities.Remove(entity);
+    public bool Forget(string entity)
+    {
+        if (!_entities.Remove(entity, out var model))
+        {
+            return false;
+        }
+
+        model.Detached = true; // a handle holding it finds (or starts) a fresh model next time
+        return true;
+    }
 
     /// <summary>The fitted model of every entity, small enough to persist.</summary>
     public IReadOnlyList<EntityModelSnapshot> Snapshot()
@@ -176,13 +219,19 @@ public sealed class EntityLoadForecasts
             var stagger = (int)((uint)StringComparer.Ordinal.GetHashCode(snapshot.Entity) % (uint)_options.RefitEvery);
             var model = new EntityModel(_options.History, stagger);
             model.Restore(snapshot);
+            if (_entities.TryGetValue(snapshot.Entity, out var replaced))
+            {
+                replaced.Detached = true;
+            }
+
             _entities[snapshot.Entity] = model;
         }
 
         Version = Math.Max(Version, version);
     }
 
-    private sealed class EntityModel
+    /// <summary>One entity's model (internal so that <see cref="EntityForecast"/> can hold it).</summary>
+    internal sealed class EntityModel
     {
         private readonly double[] _values;
         private int _next;
@@ -207,6 +256,9 @@ public sealed class EntityLoadForecasts
         public int Count { get; private set; }
 
         public int SinceRefit { get; set; }
+
+        /// <summary>Whether the set no longer holds this model (forgotten or replaced): handles must look again.</summary>
+        public bool Detached { get; set; }
 
         /// <summary>Times the history was dropped because the load left the range the model was fitted on.</summary>
         public int RegimeChanges { get; private set; }
@@ -416,4 +468,30 @@ public sealed record EntityModelSnapshot(string Entity, bool Fitted, double A, d
     public bool IsValid
         => double.IsFinite(A) && double.IsFinite(B) && double.IsFinite(C) && double.IsFinite(Ceiling) && Ceiling >= 0
            && double.IsFinite(BeforeLast) && BeforeLast >= 0 && double.IsFinite(Last) && Last >= 0;
+}
+
+/// <summary>
+/// A handle on one entity's forecast in an <see cref="EntityLoadForecasts"/> (from
+/// <see cref="EntityLoadForecasts.Track"/>): the same operations as the set's, without looking the entity up by
+/// name each time. It stays valid when the entity is forgotten or restored: it then finds the current model.
+/// </summary>
+public sealed class EntityForecast
+{
+    private readonly EntityLoadForecasts _owner;
+    private EntityLoadForecasts.EntityModel? _model;
+
+    internal EntityForecast(EntityLoadForecasts owner, string entity)
+    {
+        _owner = owner;
+        Entity = entity;
+    }
+
+    /// <summary>The entity.</summary>
+    public string Entity { get; }
+
+    /// <summary>Same as <see cref="EntityLoadForecasts.Observe(string, double)"/> for this entity.</summary>
+    public void Observe(double load) => _owner.Observe(Entity, ref _model, load);
+
+    /// <summary>Same as <see cref="EntityLoadForecasts.TryPredict(string, Span{double})"/> for this entity.</summary>
+    public bool TryPredict(Span<double> forecasts) => _owner.TryPredict(Entity, ref _model, forecasts);
 }

@@ -149,4 +149,36 @@ public sealed class EntityLoadForecastsTests
         Assert.Equal(2, restored.Predict("good"));
         Assert.Equal(7, restored.Version);
     }
+
+    [Fact]
+    public void AHandle_ForecastsAsTheNameDoes_AndFollowsItsEntityThroughForgetAndRestore()
+    {
+        var options = new EntityForecastOptions { History = 40, RefitEvery = 5, MinimumHistory = 10 };
+        var byName = new EntityLoadForecasts(options);
+        var byHandle = new EntityLoadForecasts(options);
+        var handle = byHandle.Track("p");
+        Span<double> path = stackalloc double[3];
+        Assert.False(handle.TryPredict(path)); // not observed yet
+        for (var t = 0; t < 60; t++)
+        {
+            var load = 40 + 10 * Math.Sin(t / 4.0);
+            byName.Observe("p", load);
+            handle.Observe(load);
+        }
+
+        Assert.Equal(byName.Version, byHandle.Version);
+        Assert.True(handle.TryPredict(path));
+        Assert.Equal(byName.Predict("p", 3)!.Value, path[2], 12);
+
+        // Forgotten: the handle starts a fresh model, which the set tracks again.
+        Assert.True(byHandle.Forget("p"));
+        Assert.False(handle.TryPredict(path));
+        handle.Observe(3);
+        Assert.Equal(3, byHandle.Predict("p"));
+
+        // Restored over it: the handle forecasts with the restored model.
+        byHandle.Restore(byName.Snapshot(), byName.Version);
+        Assert.True(handle.TryPredict(path));
+        Assert.Equal(byName.Predict("p")!.Value, path[0], 9);
+    }
 }
