@@ -139,6 +139,53 @@ public sealed class FleetHealthDetectorTests
     private static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     [Fact]
+    public void ARestartedDetector_WithTheSavedBaselines_FlagsANodeThatDegradedMeanwhile_AFreshOneLearnsItAsNormal()
+    {
+        var fleet = new SyntheticFleet(nodes: 6, seed: 6);
+        var before = new FleetHealthDetector(Metrics, TimeSpan.FromSeconds(1));
+        Warm(before, fleet, 400);
+        var saved = before.Baselines();
+        Assert.Equal(6, saved.Count);
+
+        // The supervisor's silo dies while node 3 is degrading: it is at 2.5 times its cost when the new one starts.
+        fleet.CostFactor[3] = 2.5;
+        var restored = new FleetHealthDetector(Metrics, TimeSpan.FromSeconds(1));
+        Assert.All(saved, b => Assert.True(restored.RestoreBaseline(b)));
+        var fresh = new FleetHealthDetector(Metrics, TimeSpan.FromSeconds(1));
+        int? restoredFailingAt = null;
+        var freshFailing = false;
+        for (var t = 0; t < 300; t++)
+        {
+            var readings = fleet.Next();
+            if (restored.Observe(readings).Single(v => v.Node == "node-3").State == HealthState.Failing)
+            {
+                restoredFailingAt ??= t;
+            }
+
+            freshFailing |= fresh.Observe(readings).Any(v => v.State == HealthState.Failing);
+        }
+
+        Assert.NotNull(restoredFailingAt);
+        Assert.True(restoredFailingAt <= 20, $"failing only after {restoredFailingAt} readings");
+        Assert.False(freshFailing); // the problem the saved baselines solve
+    }
+
+    [Fact]
+    public void ASavedBaseline_OfOtherMetrics_OrWithBadNumbers_IsRefused()
+    {
+        var detector = new FleetHealthDetector(Metrics, TimeSpan.FromSeconds(1));
+        string[] names = ["cost", "latency-p99", "errors", "memory"];
+        Assert.True(detector.RestoreBaseline(new NodeBaseline("a", names, [0.001, 20, 0, double.NaN], [1e-4, 2, 0.01, double.NaN])));
+        Assert.False(detector.RestoreBaseline(new NodeBaseline("b", ["cost", "latency-p50", "errors", "memory"], [0.001, 20, 0, 0.2], [1e-4, 2, 0.01, 0.01])));
+        Assert.False(detector.RestoreBaseline(new NodeBaseline("c", names[..3], [0.001, 20, 0], [1e-4, 2, 0.01])));
+        Assert.False(detector.RestoreBaseline(new NodeBaseline("d", names, [0.001, double.PositiveInfinity, 0, 0.2], [1e-4, 2, 0.01, 0.01])));
+        Assert.False(detector.RestoreBaseline(new NodeBaseline("e", names, [0.001, 20, 0, 0.2], [1e-4, -2, 0.01, 0.01])));
+        var baseline = Assert.Single(detector.Baselines());
+        Assert.Equal("a", baseline.Node);
+        Assert.True(double.IsNaN(baseline.Center[3]));
+    }
+
+    [Fact]
     public void AWeakNode_IsJudgedAgainstItsOwnBaseline()
     {
         var fleet = new SyntheticFleet(nodes: 4, seed: 4);

@@ -66,6 +66,25 @@ internal sealed class HealthSupervisor
         }
     }
 
+    /// <summary>Every silo's healthy baseline, to persist.</summary>
+    public IReadOnlyList<NodeBaseline> Baselines() => _detector.Baselines();
+
+    /// <summary>Carries persisted baselines over to a new supervisor activation; returns how many were taken.</summary>
+    public int RestoreBaselines(IEnumerable<NodeBaseline> baselines)
+    {
+        ArgumentNullException.ThrowIfNull(baselines);
+        var taken = 0;
+        foreach (var baseline in baselines)
+        {
+            if (!string.IsNullOrWhiteSpace(baseline?.Node) && _detector.RestoreBaseline(baseline))
+            {
+                taken++;
+            }
+        }
+
+        return taken;
+    }
+
     /// <summary>Carries a persisted state over to a new supervisor activation.</summary>
     public void Restore(string silo, HealthState state, int failures) => _detector.Restore(silo, state, failures);
 

@@ -97,6 +97,7 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
         _brain.Restore(_state.State);
         var interval = _brain.CycleInterval;
         _health = new HealthSupervisor(_options.Health, interval);
+        _health.RestoreBaselines(_state.State.HealthBaselines.Select(static b => b.ToBaseline()));
         foreach (var (silo, failures) in _state.State.HealthFailures)
         {
             _health.Restore(silo, HealthState.Healthy, failures);
@@ -730,6 +731,10 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
         try
         {
             _brain.SaveTo(_state.State, includeModels, MaxPersistedPartitionModels);
+            if (includeModels)
+            {
+                _state.State.HealthBaselines = _health.Baselines().Select(HealthBaselineState.From).ToList();
+            }
             await _state.WriteStateAsync();
             _dirty = false;
             if (includeModels)

@@ -1,3 +1,4 @@
+using Orleans.Adaptive.Learning.Health;
 using Orleans.Adaptive.Learning.Placement;
 
 namespace Orleans.Adaptive.Supervision;
@@ -53,6 +54,35 @@ internal sealed class SupervisorState
 
     /// <summary>Silos evicted from membership since the state was created.</summary>
     [Id(14)] public long Evictions { get; set; }
+
+    /// <summary>
+    /// Each silo's healthy baseline, saved with the models: a new activation judges silos against it at once, rather
+    /// than learning a silo that is already degrading as its normal.
+    /// </summary>
+    [Id(15)] public List<HealthBaselineState> HealthBaselines { get; set; } = [];
+}
+
+/// <summary>One silo's persisted health baseline (see <see cref="NodeBaseline"/>).</summary>
+[GenerateSerializer, Alias("adaptive.HealthBaselineState")]
+internal sealed class HealthBaselineState
+{
+    [Id(0)] public string Silo { get; set; } = "";
+
+    [Id(1)] public List<string> Metrics { get; set; } = [];
+
+    [Id(2)] public List<double> Center { get; set; } = [];
+
+    [Id(3)] public List<double> Scale { get; set; } = [];
+
+    public static HealthBaselineState From(NodeBaseline baseline) => new()
+    {
+        Silo = baseline.Node,
+        Metrics = [.. baseline.Metrics],
+        Center = [.. baseline.Center],
+        Scale = [.. baseline.Scale],
+    };
+
+    public NodeBaseline ToBaseline() => new(Silo, Metrics ?? [], Center ?? [], Scale ?? []);
 }
 
 /// <summary>A quarantined silo.</summary>

@@ -106,6 +106,43 @@ public sealed class FleetHealthDetector
     /// <summary>Stops tracking a node (it left the cluster).</summary>
     public void Forget(string node) => _nodes.Remove(node);
 
+    /// <summary>Every node's baseline, for a restarted detector to carry on from (nodes with none learnt yet are left out).</summary>
+    public IReadOnlyList<NodeBaseline> Baselines()
+    {
+        var names = _metrics.Select(static m => m.Name).ToArray();
+        var baselines = new List<NodeBaseline>(_nodes.Count);
+        foreach (var track in _nodes.Values)
+        {
+            if (track.Baseline(names, _options) is { } baseline)
+            {
+                baselines.Add(baseline);
+            }
+        }
+
+        return baselines;
+    }
+
+    /// <summary>
+    /// Judges <paramref name="baseline"/>'s node against a baseline saved by an earlier detector until it has learnt
+    /// its own from fresh healthy readings (metric by metric). A baseline of other metrics, or with a value that is
+    /// not a finite number, is refused: the node then learns from scratch, as it would without one.
+    /// </summary>
+    /// <returns>Whether the baseline was taken.</returns>
+    public bool RestoreBaseline(NodeBaseline baseline)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentException.ThrowIfNullOrWhiteSpace(baseline.Node);
+        if (baseline.Metrics is null || baseline.Center is null || baseline.Scale is null
+            || baseline.Metrics.Count != _metrics.Length || baseline.Center.Count != _metrics.Length || baseline.Scale.Count != _metrics.Length
+            || !_metrics.Select(static m => m.Name).SequenceEqual(baseline.Metrics, StringComparer.Ordinal)
+            || baseline.Center.Any(static c => double.IsInfinity(c)) || baseline.Scale.Any(static s => double.IsInfinity(s) || s <= 0))
+        {
+            return false;
+        }
+
+        return Track(baseline.Node).RestoreBaseline(baseline, _metrics, _options);
+    }
+
     /// <summary>
     /// Carries over what a restarted supervisor persisted about a node: its state and its failure count (baselines are
     /// relearnt from its next readings; the node keeps its state meanwhile).
@@ -345,6 +382,9 @@ public sealed class FleetHealthDetector
         private readonly RollingWindow[] _baseline;
         private readonly double[] _center;
         private readonly double[] _scale;
+
+        // Per metric: the center and scale were restored from a saved baseline and not yet replaced by a learnt one.
+        private readonly bool[] _restored;
         private readonly RollingWindow[] _smooth;
         private readonly RollingWindow?[] _limited;
         private readonly bool[] _recent;
@@ -360,6 +400,7 @@ public sealed class FleetHealthDetector
             _baseline = metrics.Select(_ => new RollingWindow(options.BaselineWindow)).ToArray();
             _center = new double[metrics.Length];
             _scale = new double[metrics.Length];
+            _restored = new bool[metrics.Length];
             _smooth = metrics.Select(_ => new RollingWindow(options.SmoothingWindow)).ToArray();
             _limited = metrics.Select(m => m.Limit is null ? null : new RollingWindow(options.ExhaustionWindow)).ToArray();
             _recent = new bool[options.SuspectWindow];
@@ -382,9 +423,12 @@ public sealed class FleetHealthDetector
         /// <summary>The limited metric that set the last time to limit.</summary>
         public int? LimitedMetric { get; private set; }
 
+        /// <summary>Whether metric <paramref name="m"/> has a baseline: learnt from enough readings, or restored.</summary>
+        private bool HasBaseline(int m, FleetHealthOptions options) => _baseline[m].Count >= options.MinimumBaseline || _restored[m];
+
         public double[]? Deviate(double[] values, FleetHealthOptions options)
         {
-            if (!_baseline.Any(b => b.Count >= options.MinimumBaseline))
+            if (!Enumerable.Range(0, values.Length).Any(m => HasBaseline(m, options)))
             {
                 return null;
             }
@@ -392,7 +436,7 @@ public sealed class FleetHealthDetector
             var deviations = new double[values.Length];
             for (var m = 0; m < values.Length; m++)
             {
-                deviations[m] = double.IsFinite(values[m]) && _baseline[m].Count >= options.MinimumBaseline
+                deviations[m] = double.IsFinite(values[m]) && HasBaseline(m, options)
                     ? (values[m] - _center[m]) / _scale[m]
                     : double.NaN;
             }
@@ -555,10 +599,13 @@ public sealed class FleetHealthDetector
                 for (var m = 0; m < values.Length; m++)
                 {
                     var window = _baseline[m];
-                    if (window.Count == 0)
+                    if (window.Count == 0 || (_restored[m] && window.Count < options.MinimumBaseline))
                     {
+                        // A restored baseline stands until enough fresh readings replace it.
                         continue;
                     }
+
+                    _restored[m] = false;
 
                     var held = new double[window.Count];
                     for (var i = 0; i < held.Length; i++)
@@ -572,6 +619,42 @@ public sealed class FleetHealthDetector
                     _scale[m] = Math.Max(Math.Max(double.IsFinite(spread) ? spread : 0, metrics[m].AbsoluteFloor), metrics[m].RelativeFloor * Math.Abs(center));
                 }
             }
+        }
+
+        public NodeBaseline? Baseline(string[] names, FleetHealthOptions options)
+        {
+            var center = new double[names.Length];
+            var scale = new double[names.Length];
+            var any = false;
+            for (var m = 0; m < names.Length; m++)
+            {
+                var has = HasBaseline(m, options);
+                any |= has;
+                center[m] = has ? _center[m] : double.NaN;
+                scale[m] = has ? _scale[m] : double.NaN;
+            }
+
+            return any ? new NodeBaseline(Node, names, center, scale) : null;
+        }
+
+        public bool RestoreBaseline(NodeBaseline baseline, HealthMetric[] metrics, FleetHealthOptions options)
+        {
+            var taken = false;
+            for (var m = 0; m < metrics.Length; m++)
+            {
+                // NaN: the earlier detector had not learnt this metric; a fresher learnt baseline is kept.
+                if (double.IsNaN(baseline.Center[m]) || double.IsNaN(baseline.Scale[m]) || _baseline[m].Count >= options.MinimumBaseline)
+                {
+                    continue;
+                }
+
+                _center[m] = baseline.Center[m];
+                _scale[m] = Math.Max(Math.Max(baseline.Scale[m], metrics[m].AbsoluteFloor), metrics[m].RelativeFloor * Math.Abs(baseline.Center[m]));
+                _restored[m] = true;
+                taken = true;
+            }
+
+            return taken;
         }
 
         private void EnterFailing()

@@ -112,3 +112,14 @@ public sealed record NodeHealth(
         return string.Join("; ", parts) + top;
     }
 }
+
+/// <summary>
+/// A node's healthy baseline as a <see cref="FleetHealthDetector"/> holds it: per metric, the median and the robust
+/// spread of its recent healthy readings (NaN where not learnt yet). Small enough to persist, so that a restarted
+/// supervisor judges every node at once instead of learning a node that is already degrading as its normal.
+/// </summary>
+/// <param name="Node">The node.</param>
+/// <param name="Metrics">The metric names, in reading order: a baseline is restored only onto the same metrics.</param>
+/// <param name="Center">Median per metric.</param>
+/// <param name="Scale">Spread per metric (robust σ, floored as the metric says).</param>
+public sealed record NodeBaseline(string Node, IReadOnlyList<string> Metrics, IReadOnlyList<double> Center, IReadOnlyList<double> Scale);
