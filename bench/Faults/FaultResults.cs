@@ -64,6 +64,12 @@ internal sealed record RunReport
     /// <summary>Most silos quarantined at once, as seen by the harness.</summary>
     public int MaxQuarantinedAtOnce { get; init; }
 
+    /// <summary>
+    /// Each activation of the supervisor the harness saw, as "seconds: silo index (address)" (the first when it was first seen): a
+    /// silo death that moved the supervisor shows here, so a miss that followed one can be told apart.
+    /// </summary>
+    public IReadOnlyList<string> SupervisorActivations { get; init; } = [];
+
     public double WallSeconds { get; init; }
 }
 

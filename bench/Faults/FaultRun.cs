@@ -31,6 +31,8 @@ internal sealed class FaultRun(ScenarioPlan plan, bool adaptive, TraceReplay rep
     private long _lastDecision;
     private double? _modelReadyAt;
     private int _maxQuarantined;
+    private DateTimeOffset? _supervisorActivatedAt;
+    private readonly List<string> _supervisorActivations = [];
     private string? _supervisorSilo;
 
     private string Mode => adaptive ? "adaptive" : "orleans";
@@ -323,6 +325,13 @@ internal sealed class FaultRun(ScenarioPlan plan, bool adaptive, TraceReplay rep
 
             var status = await supervisor.GetStatus().WaitAsync(CallTimeout);
             _supervisorSilo = status.Silo;
+            if (status.ActivatedAt != _supervisorActivatedAt)
+            {
+                _supervisorActivatedAt = status.ActivatedAt;
+                var index = Enumerable.Range(0, host.Silos.Count).FirstOrDefault(i => NodeMonitorKey.For(host.Silos[i]) == status.Silo, -1);
+                _supervisorActivations.Add($"{Now:0.0}: silo {index} ({status.Silo})");
+            }
+
             _maxQuarantined = Math.Max(_maxQuarantined, status.Quarantined.Count);
             if (_modelReadyAt is null && status.HealthModelTrainings > 0)
             {
@@ -440,6 +449,7 @@ internal sealed class FaultRun(ScenarioPlan plan, bool adaptive, TraceReplay rep
             Evictions = _decisions.Count(d => d.Kind == DecisionKind.Eviction),
             Migrations = _decisions.Count(d => d.Kind == DecisionKind.Migration),
             MaxQuarantinedAtOnce = _maxQuarantined,
+            SupervisorActivations = _supervisorActivations,
             WallSeconds = Math.Round(wall.TotalSeconds, 1),
         };
     }
