@@ -271,6 +271,56 @@ public sealed class FleetHealthDetectorTests
         Assert.Equal(80, CyclesToRelease());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void ADrainedNode_IsNotReleasedOnTheAbsenceOfWhatCondemnedIt_ButOnProbationLater_WhileAMeasuredRecoveryReleasesIt(int unmeasuredReleaseFactor)
+    {
+        var fleet = new SyntheticFleet(nodes: 5, seed: 8);
+        var options = new FleetHealthOptions { ReleaseCycles = 20, UnmeasuredReleaseFactor = unmeasuredReleaseFactor };
+        var detector = new FleetHealthDetector(Metrics, TimeSpan.FromSeconds(1), options);
+        Warm(detector, fleet, 400);
+
+        // Node 2's calls get four times slower until it is Failing (and, in a cluster, quarantined and drained).
+        fleet.LatencyFactor[2] = 4;
+        var cycles = 0;
+        while (detector.Observe(fleet.Next()).Single(v => v.Node == "node-2").State != HealthState.Failing)
+        {
+            Assert.True(++cycles < 200, "the slow node was never Failing");
+        }
+
+        // Drained: no calls, so no cost or latency; it is as slow as before, but nothing shows it.
+        int CyclesToRelease(Func<List<NodeReading>> next)
+        {
+            for (var cycle = 1; cycle <= 1000; cycle++)
+            {
+                if (detector.Observe(next()).Single(v => v.Node == "node-2").State == HealthState.Healthy)
+                {
+                    return cycle;
+                }
+            }
+
+            return int.MaxValue;
+        }
+
+        var drained = CyclesToRelease(() => fleet.Next()
+            .Select(r => r.Node == "node-2" ? new NodeReading(r.Node, [double.NaN, double.NaN, r.Values[2], r.Values[3]]) : r)
+            .ToList());
+        Assert.InRange(drained, 20 * unmeasuredReleaseFactor, 20 * unmeasuredReleaseFactor + 2);
+
+        // Released on probation, it gets work, is still slow, fails again; this time it recovers while measured.
+        fleet.LatencyFactor[2] = 4;
+        cycles = 0;
+        while (detector.Observe(fleet.Next()).Single(v => v.Node == "node-2").State != HealthState.Failing)
+        {
+            Assert.True(++cycles < 200, "the slow node was never Failing again");
+        }
+
+        fleet.LatencyFactor[2] = 1;
+        var measured = CyclesToRelease(fleet.Next);
+        Assert.InRange(measured, 40, 40 + 10);
+    }
+
     [Fact]
     public void TheSameReadings_GiveTheSameVerdicts()
     {
@@ -324,11 +374,15 @@ public sealed class FleetHealthDetectorTests
             _random = new Random(seed);
             CostFactor = Enumerable.Repeat(1.0, nodes).ToArray();
             MemoryLevel = Enumerable.Repeat(0.2, nodes).ToArray();
+            LatencyFactor = Enumerable.Repeat(1.0, nodes).ToArray();
         }
 
         public double[] CostFactor { get; }
 
         public double[] MemoryLevel { get; }
+
+        /// <summary>Per node, a factor on latency alone (a slow dependency), not on cost.</summary>
+        public double[] LatencyFactor { get; }
 
         public double CommonLatencyFactor { get; set; } = 1;
 
@@ -340,7 +394,7 @@ public sealed class FleetHealthDetectorTests
             for (var i = 0; i < _nodes; i++)
             {
                 var cost = 0.001 * CostFactor[i] * (1 + 0.03 * Gaussian());
-                var latency = CommonLatencyFactor * 20 * CostFactor[i] / (1 - 0.9 * load) * Math.Exp(0.15 * Gaussian());
+                var latency = CommonLatencyFactor * LatencyFactor[i] * 20 * CostFactor[i] / (1 - 0.9 * load) * Math.Exp(0.15 * Gaussian());
                 var errors = _random.NextDouble() < 0.01 ? 0.002 : 0;
                 var memory = MemoryLevel[i] + 0.005 * Gaussian();
                 readings.Add(new NodeReading($"node-{i}", [cost, latency, errors, memory]));

@@ -268,6 +268,14 @@ public sealed class HealthOptions
     /// <summary>Calm cycles that release a quarantined silo (doubled at each repeated failure), 1 or more; default 60.</summary>
     public int ReleaseCycles { get; set; } = 60;
 
+    /// <summary>
+    /// How many times longer release takes when what condemned the silo is no longer measured (drained of work, it has
+    /// no latency to show): those readings hold their last values, so the silo is not released on the absence of
+    /// evidence after <see cref="ReleaseCycles"/>, but only on probation after this many times as long. 1 to 100;
+    /// default 4.
+    /// </summary>
+    public int UnmeasuredReleaseFactor { get; set; } = 4;
+
     /// <summary>Healthy readings per silo its baseline is taken from, 10 or more; default 300.</summary>
     public int BaselineWindow { get; set; } = 300;
 

@@ -103,6 +103,7 @@ public sealed class AdaptiveRuntimeOptionsValidator : IValidateOptions<AdaptiveR
         Range(failures, $"{Name}FailingCycles", health.FailingCycles, 1, 1_000);
         Range(failures, $"{Name}ClearCycles", health.ClearCycles, 1, 100_000);
         Range(failures, $"{Name}ReleaseCycles", health.ReleaseCycles, 1, 100_000);
+        Range(failures, $"{Name}UnmeasuredReleaseFactor", health.UnmeasuredReleaseFactor, 1, 100);
         Range(failures, $"{Name}BaselineWindow", health.BaselineWindow, 20, 100_000);
         Range(failures, $"{Name}MinimumTraining", health.MinimumTraining, 10, 100_000);
         Range(failures, $"{Name}RetrainEvery", health.RetrainEvery, 1, 1_000_000);

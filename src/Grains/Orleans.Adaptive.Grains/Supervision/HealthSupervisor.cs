@@ -46,6 +46,7 @@ internal sealed class HealthSupervisor
             ClearCycles = options.ClearCycles,
             ReleaseCycles = options.ReleaseCycles,
             MaxReleaseCycles = Math.Max(options.ReleaseCycles, 3600),
+            UnmeasuredReleaseFactor = options.UnmeasuredReleaseFactor,
             SilentCycles = options.SilentCycles,
             ExhaustionHorizon = options.ExhaustionHorizon,
             FailingExhaustionHorizon = options.FailingExhaustionHorizon,

@@ -460,7 +460,7 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
             if (state.Quarantined.TryGetValue(silo, out var record) && !record.Manual)
             {
                 state.Quarantined.Remove(silo);
-                var reason = $"Silo {silo} is released from quarantine: it behaved normally for {_options.Health.ReleaseCycles}+ cycles.";
+                var reason = $"Silo {silo} is released from quarantine: it showed no evidence for {_options.Health.ReleaseCycles}+ cycles (doubled per earlier failure), or, where what condemned it was no longer measured, {_options.Health.UnmeasuredReleaseFactor} times as long (probation).";
                 Record(DecisionKind.SiloStateChanged, silo, reason, null, null, NoInputs);
                 Log.Released(_logger, silo, reason);
             }

@@ -33,6 +33,10 @@ namespace Orleans.Adaptive.Learning.Health;
 /// probe, or whose limited resource runs out within <see cref="FleetHealthOptions.FailingExhaustionHorizon"/>, is
 /// Failing at once. A Suspect node is cleared after <see cref="FleetHealthOptions.ClearCycles"/> calm cycles; a
 /// Failing one is released after <see cref="FleetHealthOptions.ReleaseCycles"/>, doubled at each repeated failure.
+/// While a node is Failing, a metric it stops reporting holds its last deviation (its work has been moved away, so its
+/// latency is no longer measured, which is no evidence that it recovered): evidence resting only on such held
+/// metrics delays its release by <see cref="FleetHealthOptions.UnmeasuredReleaseFactor"/> instead of preventing it,
+/// so a false alarm does not keep a silo out for good.
 /// Only readings of Healthy nodes without evidence are learnt from (baselines and training), so a degradation is
 /// never learnt as normal.
 /// </para>
@@ -297,7 +301,10 @@ public sealed class FleetHealthDetector
         var suspectNow = track.RecordEvidence(evidence != HealthEvidence.None) >= _options.SuspectCount
             || (evidence & (HealthEvidence.Exhaustion | HealthEvidence.Silent | HealthEvidence.Unresponsive)) != 0;
         var severe = unresponsive || (timeToLimit is { } limit && limit <= _options.FailingExhaustionHorizon);
-        track.Advance(evidence, suspectNow, severe, _options);
+        var unmeasuredOnly = features is not null
+            && (evidence & ~(HealthEvidence.Anomalous | HealthEvidence.Extreme)) == HealthEvidence.None
+            && track.OnlyHeldAtOrAbove(features, _options.MinimumAnomalyDeviation);
+        track.Advance(evidence, unmeasuredOnly, suspectNow, severe, _options);
 
         // Learn only from what is plainly healthy.
         if (values is not null && track.State == HealthState.Healthy && previous == HealthState.Healthy && evidence == HealthEvidence.None)
@@ -394,6 +401,12 @@ public sealed class FleetHealthDetector
         private int _suspectStreak;
         private int _calmStreak;
 
+        // Failing: cycles in a row whose only evidence, if any, rested on metrics held because they were not measured.
+        private int _probationStreak;
+
+        // Per metric: this cycle's feature is a held deviation, not a measurement.
+        private readonly bool[] _held;
+
         public NodeTrack(string node, HealthMetric[] metrics, FleetHealthOptions options)
         {
             Node = node;
@@ -401,6 +414,7 @@ public sealed class FleetHealthDetector
             _center = new double[metrics.Length];
             _scale = new double[metrics.Length];
             _restored = new bool[metrics.Length];
+            _held = new bool[metrics.Length];
             _smooth = metrics.Select(_ => new RollingWindow(options.SmoothingWindow)).ToArray();
             _limited = metrics.Select(m => m.Limit is null ? null : new RollingWindow(options.ExhaustionWindow)).ToArray();
             _recent = new bool[options.SuspectWindow];
@@ -455,10 +469,13 @@ public sealed class FleetHealthDetector
             var features = new double[metrics.Length];
             for (var m = 0; m < metrics.Length; m++)
             {
-                // A missing reading counts as neutral (a drained node with no calls has no latency, which is no
-                // evidence), unless the metric holds: an idle node is no faster than it was.
+                // A missing reading counts as neutral (an idle node has no latency, which is no evidence), unless
+                // the metric holds (an idle node is no faster than it was) or the node is Failing: its work was moved
+                // away because of what it showed, and it must not look recovered because nothing is measured.
+                var hold = (metrics[m].HoldWhenMissing || State == HealthState.Failing) && _smooth[m].Count > 0;
+                _held[m] = !double.IsFinite(deviations[m]) && hold;
                 var relative = double.IsFinite(deviations[m]) ? deviations[m] - peerMedian[m]
-                    : metrics[m].HoldWhenMissing && _smooth[m].Count > 0 ? _smooth[m][0]
+                    : hold ? _smooth[m][0]
                     : 0;
                 _smooth[m].Add(relative);
                 var smoothed = Median(_smooth[m]);
@@ -471,6 +488,26 @@ public sealed class FleetHealthDetector
             }
 
             return features;
+        }
+
+        /// <summary>Whether some feature is at least <paramref name="minimum"/> and every such feature is held, not measured.</summary>
+        public bool OnlyHeldAtOrAbove(double[] features, double minimum)
+        {
+            var any = false;
+            for (var m = 0; m < features.Length; m++)
+            {
+                if (features[m] >= minimum)
+                {
+                    if (!_held[m])
+                    {
+                        return false;
+                    }
+
+                    any = true;
+                }
+            }
+
+            return any;
         }
 
         public double[] SmoothedDeviations() => _smooth.Select(static s => s.Count == 0 ? double.NaN : Median(s)).ToArray();
@@ -544,9 +581,10 @@ public sealed class FleetHealthDetector
             return _recentCount;
         }
 
-        public void Advance(HealthEvidence evidence, bool suspectNow, bool severe, FleetHealthOptions options)
+        public void Advance(HealthEvidence evidence, bool unmeasuredOnly, bool suspectNow, bool severe, FleetHealthOptions options)
         {
             _calmStreak = evidence == HealthEvidence.None ? _calmStreak + 1 : 0;
+            _probationStreak = evidence == HealthEvidence.None || unmeasuredOnly ? _probationStreak + 1 : 0;
             switch (State)
             {
                 case HealthState.Healthy when severe:
@@ -573,7 +611,7 @@ public sealed class FleetHealthDetector
                     break;
                 case HealthState.Failing:
                     var release = (int)Math.Min(options.MaxReleaseCycles, (long)options.ReleaseCycles << Math.Min(20, Math.Max(0, Failures - 1)));
-                    if (_calmStreak >= release)
+                    if (_calmStreak >= release || _probationStreak >= (long)release * options.UnmeasuredReleaseFactor)
                     {
                         ToHealthy();
                     }
@@ -663,6 +701,7 @@ public sealed class FleetHealthDetector
             Failures++;
             _suspectStreak = 0;
             _calmStreak = 0;
+            _probationStreak = 0;
         }
 
         private void ToHealthy()
@@ -670,6 +709,7 @@ public sealed class FleetHealthDetector
             State = HealthState.Healthy;
             _suspectStreak = 0;
             _calmStreak = 0;
+            _probationStreak = 0;
             Array.Clear(_recent);
             _recentCount = 0;
             foreach (var smooth in _smooth)

@@ -81,6 +81,14 @@ public sealed record FleetHealthOptions
     /// <summary>The most <see cref="ReleaseCycles"/> can grow to. Default 3600.</summary>
     public int MaxReleaseCycles { get; init; } = 3600;
 
+    /// <summary>
+    /// How many times longer a Failing node takes to be released when what condemned it is no longer measured (a
+    /// quarantined node drained of its work has no latency): its last readings of those metrics hold, so it is not
+    /// seen to recover from what it is not seen doing, and it comes back on probation only after
+    /// <see cref="ReleaseCycles"/> (as doubled) × this many cycles without other evidence. 1 or more; default 4.
+    /// </summary>
+    public int UnmeasuredReleaseFactor { get; init; } = 4;
+
     /// <summary>Readings of a limited metric its trend is fitted to. Default 30.</summary>
     public int ExhaustionWindow { get; init; } = 30;
 
@@ -136,6 +144,7 @@ public sealed record FleetHealthOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(ClearCycles, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(ReleaseCycles, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReleaseCycles, ReleaseCycles);
+        ArgumentOutOfRangeException.ThrowIfLessThan(UnmeasuredReleaseFactor, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(ExhaustionWindow, 5);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ExhaustionHorizon, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(FailingExhaustionHorizon, TimeSpan.Zero);
