@@ -49,11 +49,16 @@ public sealed class UserGrainTests(AdaptiveClusterFixture fixture)
         var before = (await monitor.GetLatest())?.Sequence ?? 0;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         IReadOnlyList<PartitionLoad> loads = [];
+        IReadOnlyList<NodeSample> samples = [];
+
+        // Partition loads may show the grain before the monitor takes its next sample: wait for both.
         while (DateTime.UtcNow < deadline)
         {
             await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => book.Match(2)));
             loads = await monitor.GetPartitionLoads();
-            if (loads.Any(l => l.GrainId == book.GetGrainId().ToString() && l.WorkUnitsPerSecond > 0))
+            samples = await monitor.GetSamples(before, 1000);
+            if (loads.Any(l => l.GrainId == book.GetGrainId().ToString() && l.WorkUnitsPerSecond > 0)
+                && samples.Any(s => s.RequestsPerSecond > 0))
             {
                 break;
             }
@@ -66,7 +71,6 @@ public sealed class UserGrainTests(AdaptiveClusterFixture fixture)
 
         // With AddAdaptiveCallStatistics (the fixture adds it) the user's calls count as requests; tests of this
         // collection run one at a time, so nothing else calls this silo meanwhile.
-        var samples = await monitor.GetSamples(before, 1000);
         Assert.Contains(samples, s => s.RequestsPerSecond > 0 && s.LatencyP99Ms > 0 && s.ErrorRate == 0);
     }
 }
