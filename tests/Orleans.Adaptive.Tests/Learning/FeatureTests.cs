@@ -75,6 +75,37 @@ public sealed class FeatureTests
         Assert.Equal(3, Descriptive.Quantile([1, 2, 3, 4, 5], 0.5));
     }
 
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 7)]
+    [InlineData(1_000, 11)]
+    [InlineData(1_001, 12)]
+    public void SelectInPlace_FindsTheSameOrderStatisticAsASort(int length, int seed)
+    {
+        var random = new Random(seed);
+        var shapes = new Func<int, double>[]
+        {
+            _ => random.NextDouble(),          // distinct values
+            _ => random.Next(3),               // many ties
+            i => i,                            // already sorted
+            i => length - i,                   // reversed
+            _ => 5,                            // constant
+        };
+
+        foreach (var shape in shapes)
+        {
+            var values = Enumerable.Range(0, length).Select(shape).ToArray();
+            var sorted = values.Order().ToArray();
+            foreach (var k in new[] { 0, length / 2, length - 1 }.Distinct())
+            {
+                Assert.Equal(sorted[k], Descriptive.SelectInPlace(values.ToArray(), k));
+            }
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => Descriptive.SelectInPlace(new double[length], length));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Descriptive.SelectInPlace(new double[length], -1));
+    }
+
     [Fact]
     public void NabLabels_AreReadWithTheirTimes_AndMalformedOnesExplained()
     {
