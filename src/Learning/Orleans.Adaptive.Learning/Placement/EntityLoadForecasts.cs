@@ -345,13 +345,21 @@ public sealed class EntityLoadForecasts
                 return;
             }
 
-            double a = 0, b = 1, c = 0;
+            // The ring unrolled newest first: the fit reads every value 3 × 9 times, and reading through the ring's
+            // wrap-around arithmetic took a quarter of the supervisor's cycle at 100,000 partitions (3,000+ refits).
+            Span<double> history = Count <= 1024 ? stackalloc double[Count] : new double[Count];
+            var index = _next;
             var max = 0.0;
+            var min = double.MaxValue;
             for (var age = 0; age < Count; age++)
             {
-                max = Math.Max(max, Value(age));
+                index = index == 0 ? _values.Length - 1 : index - 1;
+                history[age] = _values[index];
+                max = Math.Max(max, history[age]);
+                min = Math.Min(min, history[age]);
             }
 
+            double a = 0, b = 1, c = 0;
             var floor = Math.Max(max * 1e-4, 1e-9);
             for (var iteration = 0; iteration <= ReweightingIterations; iteration++)
             {
@@ -359,9 +367,9 @@ public sealed class EntityLoadForecasts
                 double s00 = 0, s01 = 0, s02 = 0, s11 = 0, s12 = 0, s22 = 0, t0 = 0, t1 = 0, t2 = 0;
                 for (var age = 0; age < rows; age++)
                 {
-                    var y = Value(age);
-                    var x1 = Value(age + 1);
-                    var x2 = Value(age + 2);
+                    var y = history[age];
+                    var x1 = history[age + 1];
+                    var x2 = history[age + 2];
                     var w = iteration == 0 ? 1 : 1 / Math.Max(Math.Abs(y - a - b * x1 - c * x2), floor);
                     s00 += w;
                     s01 += w * x1;
@@ -389,12 +397,7 @@ public sealed class EntityLoadForecasts
                 (_a, _b, _c) = (a, b, c);
                 _ceiling = 1.5 * max + 1e-9;
                 _fittedMax = max;
-                _fittedMin = double.MaxValue;
-                for (var age = 0; age < Count; age++)
-                {
-                    _fittedMin = Math.Min(_fittedMin, Value(age));
-                }
-
+                _fittedMin = min;
                 _fitted = true;
             }
         }
