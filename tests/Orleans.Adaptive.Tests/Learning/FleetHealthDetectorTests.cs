@@ -290,23 +290,27 @@ public sealed class FleetHealthDetectorTests
         }
 
         // Drained: no calls, so no cost or latency; it is as slow as before, but nothing shows it.
-        int CyclesToRelease(Func<List<NodeReading>> next)
+        (int Cycles, NodeHealth? Verdict) CyclesToRelease(Func<List<NodeReading>> next)
         {
             for (var cycle = 1; cycle <= 1000; cycle++)
             {
-                if (detector.Observe(next()).Single(v => v.Node == "node-2").State == HealthState.Healthy)
+                var verdict = detector.Observe(next()).Single(v => v.Node == "node-2");
+                if (verdict.State == HealthState.Healthy)
                 {
-                    return cycle;
+                    return (cycle, verdict);
                 }
             }
 
-            return int.MaxValue;
+            return (int.MaxValue, null);
         }
 
-        var drained = CyclesToRelease(() => fleet.Next()
+        var (drained, probation) = CyclesToRelease(() => fleet.Next()
             .Select(r => r.Node == "node-2" ? new NodeReading(r.Node, [double.NaN, double.NaN, r.Values[2], r.Values[3]]) : r)
             .ToList());
         Assert.InRange(drained, 20 * unmeasuredReleaseFactor, 20 * unmeasuredReleaseFactor + 2);
+        Assert.Equal(HealthRelease.Probation, probation!.Release);
+        Assert.Equal(drained, probation.ReleaseAfterCycles);
+        Assert.Contains("probation", probation.Explain());
 
         // Released on probation, it gets work, is still slow, fails again; this time it recovers while measured.
         fleet.LatencyFactor[2] = 4;
@@ -317,8 +321,10 @@ public sealed class FleetHealthDetectorTests
         }
 
         fleet.LatencyFactor[2] = 1;
-        var measured = CyclesToRelease(fleet.Next);
+        var (measured, recovered) = CyclesToRelease(fleet.Next);
         Assert.InRange(measured, 40, 40 + 10);
+        Assert.Equal(HealthRelease.Recovered, recovered!.Release);
+        Assert.Contains("measured calm", recovered.Explain());
     }
 
     [Fact]

@@ -180,6 +180,16 @@ internal sealed class HealthSupervisor
         return new HealthCycle(verdicts, quarantines, releases, evictions, refusals, toProbe, allowed);
     }
 
+    /// <summary>Why a quarantined silo is released, from its verdict in the cycle that released it.</summary>
+    public static string ReleaseReason(NodeHealth? verdict, HealthOptions options) => verdict?.Release switch
+    {
+        HealthRelease.Recovered => FormattableString.Invariant(
+            $"it was measured calm for {verdict.ReleaseAfterCycles} cycles ({options.ReleaseCycles}, doubled per earlier failure)."),
+        HealthRelease.Probation => FormattableString.Invariant(
+            $"on probation: what condemned it was no longer measured (drained of its work) and nothing else spoke against it for {verdict.ReleaseAfterCycles} cycles ({options.UnmeasuredReleaseFactor} times the release time); it is judged again on the work it gets."),
+        _ => $"its health detector has no evidence against it ({verdict?.Explain() ?? "no verdict"}).",
+    };
+
     /// <summary>Silos that may be quarantined at once in a cluster of <paramref name="silos"/>: below half, never the last healthy one.</summary>
     public static int MaxQuarantined(HealthOptions options, int silos) => Math.Min((int)Math.Floor(options.MaxQuarantinedFraction * silos), Math.Max(0, silos - 1));
 

@@ -460,9 +460,11 @@ internal sealed class SupervisorGrain : Grain, ISupervisorGrain, IAdaptiveInfras
             if (state.Quarantined.TryGetValue(silo, out var record) && !record.Manual)
             {
                 state.Quarantined.Remove(silo);
-                var reason = $"Silo {silo} is released from quarantine: it showed no evidence for {_options.Health.ReleaseCycles}+ cycles (doubled per earlier failure), or, where what condemned it was no longer measured, {_options.Health.UnmeasuredReleaseFactor} times as long (probation).";
+                var verdict = cycle.Verdicts.FirstOrDefault(v => v.Node == silo);
+                var why = HealthSupervisor.ReleaseReason(verdict, _options.Health);
+                var reason = $"Silo {silo} is released from quarantine: {why}";
                 Record(DecisionKind.SiloStateChanged, silo, reason, null, null, NoInputs);
-                Log.Released(_logger, silo, reason);
+                Log.Released(_logger, silo, why);
             }
         }
 

@@ -323,7 +323,7 @@ public sealed class FleetHealthDetector
         var top = track.State != HealthState.Healthy || evidence != HealthEvidence.None
             ? Explain(track, values, features, evidence, timeToLimit)
             : [];
-        return new NodeHealth(track.Node, track.State, previous, score, _threshold, evidence, timeToLimit, top, track.Failures);
+        return new NodeHealth(track.Node, track.State, previous, score, _threshold, evidence, timeToLimit, top, track.Failures, track.LastRelease, track.LastReleaseAfterCycles);
     }
 
     private List<HealthContribution> Explain(NodeTrack track, double[]? values, double[]? features, HealthEvidence evidence, TimeSpan? timeToLimit)
@@ -581,8 +581,16 @@ public sealed class FleetHealthDetector
             return _recentCount;
         }
 
+        /// <summary>How the last <see cref="Advance"/> released the node from Failing, if it did.</summary>
+        public HealthRelease LastRelease { get; private set; }
+
+        /// <summary>The cycles waited for <see cref="LastRelease"/>.</summary>
+        public int LastReleaseAfterCycles { get; private set; }
+
         public void Advance(HealthEvidence evidence, bool unmeasuredOnly, bool suspectNow, bool severe, FleetHealthOptions options)
         {
+            LastRelease = HealthRelease.None;
+            LastReleaseAfterCycles = 0;
             _calmStreak = evidence == HealthEvidence.None ? _calmStreak + 1 : 0;
             _probationStreak = evidence == HealthEvidence.None || unmeasuredOnly ? _probationStreak + 1 : 0;
             switch (State)
@@ -611,8 +619,14 @@ public sealed class FleetHealthDetector
                     break;
                 case HealthState.Failing:
                     var release = (int)Math.Min(options.MaxReleaseCycles, (long)options.ReleaseCycles << Math.Min(20, Math.Max(0, Failures - 1)));
-                    if (_calmStreak >= release || _probationStreak >= (long)release * options.UnmeasuredReleaseFactor)
+                    if (_calmStreak >= release)
                     {
+                        (LastRelease, LastReleaseAfterCycles) = (HealthRelease.Recovered, _calmStreak);
+                        ToHealthy();
+                    }
+                    else if (_probationStreak >= (long)release * options.UnmeasuredReleaseFactor)
+                    {
+                        (LastRelease, LastReleaseAfterCycles) = (HealthRelease.Probation, _probationStreak);
                         ToHealthy();
                     }
 

@@ -36,6 +36,23 @@ public enum HealthEvidence
     Unresponsive = 8,
 }
 
+/// <summary>Why a Failing node became Healthy again.</summary>
+public enum HealthRelease
+{
+    /// <summary>Not released this cycle.</summary>
+    None = 0,
+
+    /// <summary>It was measured calm (no evidence) for the release time.</summary>
+    Recovered = 1,
+
+    /// <summary>
+    /// What condemned it was no longer measured (a drained node has no latency to judge) and nothing else spoke
+    /// against it for <see cref="FleetHealthOptions.UnmeasuredReleaseFactor"/> times the release time: it returns on
+    /// probation, to be judged again on the work it gets.
+    /// </summary>
+    Probation = 2,
+}
+
 /// <summary>One node's reading for a cycle: one value per metric, in the detector's metric order; NaN when missing.</summary>
 /// <param name="Node">The node.</param>
 /// <param name="Values">The values.</param>
@@ -58,6 +75,8 @@ public sealed record HealthContribution(string Feature, double Value, double Dev
 /// <param name="TimeToLimit">The soonest a limited metric reaches its limit at its trend, if it is rising.</param>
 /// <param name="TopFeatures">What contributed most, when the node is not Healthy or there is evidence; empty otherwise.</param>
 /// <param name="Failures">Times the node was Failing so far (it sets how long release takes).</param>
+/// <param name="Release">How it left Failing this cycle, if it did.</param>
+/// <param name="ReleaseAfterCycles">The cycles it waited for that release (0 when not released).</param>
 public sealed record NodeHealth(
     string Node,
     HealthState State,
@@ -67,7 +86,9 @@ public sealed record NodeHealth(
     HealthEvidence Evidence,
     TimeSpan? TimeToLimit,
     IReadOnlyList<HealthContribution> TopFeatures,
-    int Failures)
+    int Failures,
+    HealthRelease Release = HealthRelease.None,
+    int ReleaseAfterCycles = 0)
 {
     /// <summary>Whether the state changed this cycle.</summary>
     public bool Changed => State != PreviousState;
@@ -99,6 +120,15 @@ public sealed record NodeHealth(
         if (Evidence.HasFlag(HealthEvidence.Extreme) && TopFeatures.FirstOrDefault(static f => double.IsFinite(f.Deviation)) is { } extreme)
         {
             parts.Add(FormattableString.Invariant($"{extreme.Feature} is {extreme.Deviation:0.0}σ from its baseline relative to its peers"));
+        }
+
+        if (Release == HealthRelease.Recovered)
+        {
+            parts.Add(FormattableString.Invariant($"released: measured calm for {ReleaseAfterCycles} cycles"));
+        }
+        else if (Release == HealthRelease.Probation)
+        {
+            parts.Add(FormattableString.Invariant($"released on probation after {ReleaseAfterCycles} cycles: what condemned it was no longer measured, and nothing else spoke against it"));
         }
 
         if (parts.Count == 0)
