@@ -75,13 +75,25 @@ public sealed class PlacementBenchTests : IDisposable
     {
         var output = Path.Combine(_folder, "overhead.json");
         var result = await RunningProcess.RunDotnetAsync(
-            Programs.BenchOverheadDll, ["--rounds", "1", "--seconds", "1", "--grains", "50", "--concurrency", "20", "--silos", "1", "--out", output], Limit);
+            Programs.BenchOverheadDll,
+            ["--windows", "2", "--seconds", "0.5", "--warmup-seconds", "1", "--idle-seconds", "1", "--grains", "50", "--concurrency", "20", "--silos", "1", "--out", output],
+            Limit);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken));
         var root = document.RootElement;
         Assert.True(root.GetProperty("plainCallsPerSecond").GetDouble() > 0);
         Assert.True(root.GetProperty("adaptiveCallsPerSecond").GetDouble() > 0);
-        Assert.Equal(2, root.GetProperty("measurements").GetArrayLength());
+        Assert.Equal(4, root.GetProperty("measurements").GetArrayLength());
+
+        // The overall ratio charges the background share to the per-call ratio, and lies within its own interval.
+        var callRatio = root.GetProperty("callRatio").GetDouble();
+        var background = root.GetProperty("backgroundShare").GetDouble();
+        var ratio = root.GetProperty("ratio").GetDouble();
+        Assert.InRange(background, 0, 1);
+        Assert.Equal(callRatio * (1 - background), ratio, 3);
+        var interval = root.GetProperty("ratioInterval95");
+        Assert.InRange(ratio, interval.GetProperty("low").GetDouble() - 1e-3, interval.GetProperty("high").GetDouble() + 1e-3);
+        Assert.True(root.GetProperty("idleCpuCores").GetProperty("plain").GetDouble() >= 0);
     }
 }
