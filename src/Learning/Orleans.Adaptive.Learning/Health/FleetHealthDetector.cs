@@ -304,7 +304,7 @@ public sealed class FleetHealthDetector
         var unmeasuredOnly = features is not null
             && (evidence & ~(HealthEvidence.Anomalous | HealthEvidence.Extreme)) == HealthEvidence.None
             && track.OnlyHeldAtOrAbove(features, _options.MinimumAnomalyDeviation);
-        track.Advance(evidence, unmeasuredOnly, suspectNow, severe, _options);
+        var (release, releaseAfterCycles) = track.Advance(evidence, unmeasuredOnly, suspectNow, severe, _options);
 
         // Learn only from what is plainly healthy.
         if (values is not null && track.State == HealthState.Healthy && previous == HealthState.Healthy && evidence == HealthEvidence.None)
@@ -323,7 +323,7 @@ public sealed class FleetHealthDetector
         var top = track.State != HealthState.Healthy || evidence != HealthEvidence.None
             ? Explain(track, values, features, evidence, timeToLimit)
             : [];
-        return new NodeHealth(track.Node, track.State, previous, score, _threshold, evidence, timeToLimit, top, track.Failures, track.LastRelease, track.LastReleaseAfterCycles);
+        return new NodeHealth(track.Node, track.State, previous, score, _threshold, evidence, timeToLimit, top, track.Failures, release, releaseAfterCycles);
     }
 
     private List<HealthContribution> Explain(NodeTrack track, double[]? values, double[]? features, HealthEvidence evidence, TimeSpan? timeToLimit)
@@ -581,16 +581,9 @@ public sealed class FleetHealthDetector
             return _recentCount;
         }
 
-        /// <summary>How the last <see cref="Advance"/> released the node from Failing, if it did.</summary>
-        public HealthRelease LastRelease { get; private set; }
-
-        /// <summary>The cycles waited for <see cref="LastRelease"/>.</summary>
-        public int LastReleaseAfterCycles { get; private set; }
-
-        public void Advance(HealthEvidence evidence, bool unmeasuredOnly, bool suspectNow, bool severe, FleetHealthOptions options)
+        /// <summary>Moves the node's state on by one cycle; returns how it was released from Failing, if it was.</summary>
+        public (HealthRelease Release, int AfterCycles) Advance(HealthEvidence evidence, bool unmeasuredOnly, bool suspectNow, bool severe, FleetHealthOptions options)
         {
-            LastRelease = HealthRelease.None;
-            LastReleaseAfterCycles = 0;
             _calmStreak = evidence == HealthEvidence.None ? _calmStreak + 1 : 0;
             _probationStreak = evidence == HealthEvidence.None || unmeasuredOnly ? _probationStreak + 1 : 0;
             switch (State)
@@ -621,17 +614,22 @@ public sealed class FleetHealthDetector
                     var release = (int)Math.Min(options.MaxReleaseCycles, (long)options.ReleaseCycles << Math.Min(20, Math.Max(0, Failures - 1)));
                     if (_calmStreak >= release)
                     {
-                        (LastRelease, LastReleaseAfterCycles) = (HealthRelease.Recovered, _calmStreak);
+                        var calm = _calmStreak;
                         ToHealthy();
+                        return (HealthRelease.Recovered, calm);
                     }
-                    else if (_probationStreak >= (long)release * options.UnmeasuredReleaseFactor)
+
+                    if (_probationStreak >= (long)release * options.UnmeasuredReleaseFactor)
                     {
-                        (LastRelease, LastReleaseAfterCycles) = (HealthRelease.Probation, _probationStreak);
+                        var probation = _probationStreak;
                         ToHealthy();
+                        return (HealthRelease.Probation, probation);
                     }
 
                     break;
             }
+
+            return (HealthRelease.None, 0);
         }
 
         public void LearnBaseline(double[] values, HealthMetric[] metrics, FleetHealthOptions options)
