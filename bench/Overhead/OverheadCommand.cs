@@ -35,8 +35,9 @@ internal static class OverheadCommand
         var concurrency = new Option<int>("--concurrency") { Description = "Calls in flight from the client.", DefaultValueFactory = _ => 200 };
         var grains = new Option<int>("--grains") { Description = "Distinct grains called.", DefaultValueFactory = _ => 1000 };
         var silos = new Option<int>("--silos") { Description = "Silos per cluster.", DefaultValueFactory = _ => 2 };
+        var callStatistics = new Option<bool>("--call-statistics") { Description = "Also add AddAdaptiveCallStatistics (the opt-in filter on every grain call) to the adaptive cluster." };
         var output = new Option<string>("--out") { Description = "Where to write the JSON results.", DefaultValueFactory = _ => "bench/results/overhead.json" };
-        foreach (var option in new Option[] { windows, seconds, warmup, idle, concurrency, grains, silos, output })
+        foreach (var option in new Option[] { windows, seconds, warmup, idle, concurrency, grains, silos, callStatistics, output })
         {
             root.Options.Add(option);
         }
@@ -50,7 +51,8 @@ internal static class OverheadCommand
                 TimeSpan.FromSeconds(parse.GetValue(idle)),
                 parse.GetValue(concurrency),
                 parse.GetValue(grains),
-                parse.GetValue(silos));
+                parse.GetValue(silos),
+                parse.GetValue(callStatistics));
             var errors = settings.Validate().ToList();
             if (errors.Count > 0)
             {
@@ -60,7 +62,7 @@ internal static class OverheadCommand
             var report = await RunAsync(settings, cancellationToken);
             await JsonOutput.WriteAsync(parse.GetValue(output)!, report, cancellationToken);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"per call: plain median {report.PlainCallsPerSecond:0} calls/s, with AddAdaptiveRuntime {report.AdaptiveCallsPerSecond:0}: ratio {report.CallRatio:0.000} " +
+                $"per call: plain median {report.PlainCallsPerSecond:0} calls/s, with {settings.AdaptiveVariant} {report.AdaptiveCallsPerSecond:0}: ratio {report.CallRatio:0.000} " +
                 $"(95% interval {report.CallRatioInterval95.Low:0.000}–{report.CallRatioInterval95.High:0.000}); background: {report.IdleCpuCores.Adaptive:0.0000} cores idle against " +
                 $"{report.IdleCpuCores.Plain:0.0000} plain ({report.BackgroundShare:P2} of the machine); overall ratio {report.Ratio:0.000} " +
                 $"(interval {report.RatioInterval95.Low:0.000}–{report.RatioInterval95.High:0.000}; target ≥ {RatioTarget}: {(report.Met ? "met" : "NOT met")}, " +
@@ -141,6 +143,7 @@ internal static class OverheadCommand
             settings.Concurrency,
             settings.Grains,
             settings.Silos,
+            settings.AdaptiveVariant,
             measurements,
             Environment.ProcessorCount,
             Environment.Version.ToString());
@@ -182,6 +185,10 @@ internal static class OverheadCommand
                 // their own items (no call filter: AddAdaptiveCallStatistics is opt-in), the supervisor's cycle,
                 // placement views published to every silo.
                 silo.AddAdaptiveRuntime();
+                if (settings.CallStatistics)
+                {
+                    silo.AddAdaptiveCallStatistics();
+                }
             }
         });
 
@@ -253,8 +260,11 @@ internal static class OverheadCommand
     }
 }
 
-internal sealed record OverheadSettings(int Windows, TimeSpan Window, TimeSpan Warmup, TimeSpan Idle, int Concurrency, int Grains, int Silos)
+internal sealed record OverheadSettings(int Windows, TimeSpan Window, TimeSpan Warmup, TimeSpan Idle, int Concurrency, int Grains, int Silos, bool CallStatistics = false)
 {
+    /// <summary>What the adaptive cluster adds to plain Orleans, as the builder calls read.</summary>
+    public string AdaptiveVariant => CallStatistics ? "AddAdaptiveRuntime + AddAdaptiveCallStatistics" : "AddAdaptiveRuntime";
+
     public IEnumerable<string> Validate()
     {
         if (Windows < 2) yield return "--windows must be at least 2.";
@@ -280,6 +290,7 @@ internal sealed record OverheadSettings(int Windows, TimeSpan Window, TimeSpan W
 /// <param name="Met"><paramref name="Ratio"/> ≥ <paramref name="RatioTarget"/>.</param>
 /// <param name="MetWithConfidence">The interval's low end ≥ <paramref name="RatioTarget"/>.</param>
 /// <param name="PairedRatios">Quartiles of adaptive ÷ plain within each pair of windows.</param>
+/// <param name="AdaptiveVariant">What the adaptive cluster adds: the runtime, and the call filter if asked for.</param>
 internal sealed record OverheadReport(
     double PlainCallsPerSecond,
     double AdaptiveCallsPerSecond,
@@ -300,6 +311,7 @@ internal sealed record OverheadReport(
     int Concurrency,
     int Grains,
     int Silos,
+    string AdaptiveVariant,
     IReadOnlyList<OverheadWindow> Measurements,
     int ProcessorCount,
     string Runtime);

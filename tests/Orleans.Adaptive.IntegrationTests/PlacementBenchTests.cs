@@ -76,12 +76,13 @@ public sealed class PlacementBenchTests : IDisposable
         var output = Path.Combine(_folder, "overhead.json");
         var result = await RunningProcess.RunDotnetAsync(
             Programs.BenchOverheadDll,
-            ["--windows", "2", "--seconds", "0.5", "--warmup-seconds", "1", "--idle-seconds", "1", "--grains", "50", "--concurrency", "20", "--silos", "1", "--out", output],
+            ["--windows", "2", "--seconds", "0.5", "--warmup-seconds", "1", "--idle-seconds", "1", "--grains", "50", "--concurrency", "20", "--silos", "1", "--call-statistics", "--out", output],
             Limit);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken));
         var root = document.RootElement;
+        Assert.Equal("AddAdaptiveRuntime + AddAdaptiveCallStatistics", root.GetProperty("adaptiveVariant").GetString());
         Assert.True(root.GetProperty("plainCallsPerSecond").GetDouble() > 0);
         Assert.True(root.GetProperty("adaptiveCallsPerSecond").GetDouble() > 0);
         Assert.Equal(4, root.GetProperty("measurements").GetArrayLength());
