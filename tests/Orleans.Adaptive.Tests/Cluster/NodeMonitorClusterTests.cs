@@ -59,6 +59,11 @@ public sealed class NodeMonitorClusterTests(AdaptiveClusterFixture fixture)
                 Assert.True(sample.QueueLength >= 0);
             }
         }
+
+        // Every silo of this cluster has sampled by now, and all live in this process: their samples say so, and
+        // the supervisor then leaves the process's thread pool and CPU out of their health.
+        var latest = await fixture.Client.GetNodeMonitor(fixture.Cluster.Silos[0].SiloAddress).GetLatest();
+        Assert.True(latest!.SilosInProcess >= fixture.Cluster.Silos.Count, $"SilosInProcess {latest.SilosInProcess}");
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class NodeSampleCalculatorTests
             Executor = new ExecutorCounters(Capacity: 100, BusySeconds: 1.5, InSystem: 4, Rejected: 3),
             PartitionsTracked = 1,
             Partitions = new Dictionary<GrainId, PartitionTotals> { [partition] = new(10, 150) },
+            SilosInProcess = 3,
         };
 
         var sample = NodeSampleCalculator.Calculate("silo", 7, before, after, Frequency);
@@ -47,6 +48,7 @@ public sealed class NodeSampleCalculatorTests
         Assert.Equal(0.5, sample.Utilization!.Value, 6); // (1.5 - 0.5) / 2
         Assert.Equal(4, sample.QueueLength);
         Assert.Equal(2, sample.RejectedItems);
+        Assert.Equal(3, sample.SilosInProcess);
     }
 
     [Fact]

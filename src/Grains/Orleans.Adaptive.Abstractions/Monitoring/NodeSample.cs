@@ -87,4 +87,10 @@ public sealed record NodeSample
 
     /// <summary>Work items the executor refused during the interval because its queue was full.</summary>
     [Id(24)] public double? RejectedItems { get; init; }
+
+    /// <summary>
+    /// Silos hosted by the same process (1 in production; several in the demo, the in-process benchmarks and tests).
+    /// Above 1 the process-wide readings (CPU, memory, GC, thread pool) belong to all of them together.
+    /// </summary>
+    [Id(25)] public int SilosInProcess { get; init; } = 1;
 }

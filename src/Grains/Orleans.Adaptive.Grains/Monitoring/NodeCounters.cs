@@ -23,6 +23,9 @@ internal sealed record NodeCounters
 
     public double? ThreadPoolThreads { get; init; }
 
+    /// <summary>Silos sampling in this process (<see cref="ProcessSilos"/>).</summary>
+    public int SilosInProcess { get; init; } = 1;
+
     public RequestCounters Requests { get; init; } = RequestCounters.Empty;
 
     public OrleansCounters Orleans { get; init; }

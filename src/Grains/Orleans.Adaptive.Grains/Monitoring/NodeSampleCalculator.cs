@@ -31,6 +31,7 @@ internal static class NodeSampleCalculator
             GcPauseMs = MetricValue.Clean((current.GcPause - previous.GcPause).TotalMilliseconds),
             ThreadPoolQueueLength = MetricValue.Clean(current.ThreadPoolQueueLength),
             ThreadPoolThreads = MetricValue.Clean(current.ThreadPoolThreads),
+            SilosInProcess = current.SilosInProcess,
             RequestsPerSecond = MetricValue.Rate(requests.Count, seconds),
             LatencyP50Ms = MetricValue.Clean(requests.PercentileMs(0.50)),
             LatencyP95Ms = MetricValue.Clean(requests.PercentileMs(0.95)),

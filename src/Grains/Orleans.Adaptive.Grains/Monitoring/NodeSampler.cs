@@ -8,9 +8,10 @@ namespace Orleans.Adaptive.Monitoring;
 /// </summary>
 /// <remarks>
 /// A silo-wide singleton: it survives node-monitor reactivation, so rates stay continuous. Readings that throw are
-/// recorded as missing, and the sample is still produced.
+/// recorded as missing, and the sample is still produced. While it lives it counts its silo among the process's
+/// (<see cref="ProcessSilos"/>), so samples can say when process-wide readings are shared with other silos.
 /// </remarks>
-internal sealed class NodeSampler
+internal sealed class NodeSampler : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly INodeResourceProbe _resources;
@@ -20,6 +21,7 @@ internal sealed class NodeSampler
     private readonly PartitionLoadRegistry _partitions;
     private readonly SiloFaultInjector _faults;
     private readonly TimeProvider _time;
+    private readonly IDisposable _processRegistration;
     private NodeCounters _previous;
     private IReadOnlyList<PartitionLoad> _latestPartitionLoads = [];
 
@@ -39,8 +41,11 @@ internal sealed class NodeSampler
         _partitions = partitions;
         _faults = faults;
         _time = time;
+        _processRegistration = ProcessSilos.Shared.Register();
         _previous = ReadCounters(previous: null);
     }
+
+    public void Dispose() => _processRegistration.Dispose();
 
     public IReadOnlyList<PartitionLoad> LatestPartitionLoads
     {
@@ -78,6 +83,7 @@ internal sealed class NodeSampler
             GcPause = GC.GetTotalPauseDuration() + injectedGc.Pause,
             ThreadPoolQueueLength = ThreadPool.PendingWorkItemCount,
             ThreadPoolThreads = ThreadPool.ThreadCount,
+            SilosInProcess = ProcessSilos.Shared.Count,
             Requests = _requests.Read(),
             Orleans = Try(_orleans.Read, new OrleansCounters(previous?.Orleans.MessagesSent ?? 0, previous?.Orleans.MessagesReceived ?? 0, null)),
             Executor = _executor.ReadCounters(),
