@@ -78,8 +78,7 @@ internal static class HealthReadings
             return work >= MinimumBusyFraction * capacity && busy > 0 ? busy / work : double.NaN;
         }
 
-        // The process's CPU per request is this silo's cost only when the process hosts nothing else.
-        return sample.SilosInProcess <= 1 && sample.CpuPercent is { } cpu && sample.RequestsPerSecond is >= 1 and var requests
+        return OwnsItsProcess(sample) && sample.CpuPercent is { } cpu && sample.RequestsPerSecond is >= 1 and var requests
             ? cpu / requests
             : double.NaN;
     }
@@ -90,7 +89,12 @@ internal static class HealthReadings
     /// that silo's alone (it raised a false alarm in bench/Faults' in-process degrading-mix), so there it is missing.
     /// </summary>
     private static double ThreadPoolQueueOf(NodeSample sample)
-        => sample.SilosInProcess <= 1 && sample.ThreadPoolQueueLength is { } queue ? Math.Log(1 + queue) : double.NaN;
+        => OwnsItsProcess(sample) && sample.ThreadPoolQueueLength is { } queue ? Math.Log(1 + queue) : double.NaN;
+
+    /// <summary>
+    /// Whether what the process shows (its CPU, its thread pool) is this silo's own: only when it hosts no other silo.
+    /// </summary>
+    private static bool OwnsItsProcess(NodeSample sample) => sample.SilosInProcess <= 1;
 
     private static double MemoryFraction(NodeSample sample)
         => sample.MemoryUsedMb is { } used && sample.MemoryAvailableMb is { } available && used + available > 0
